@@ -1,0 +1,30 @@
+/* bus.h: the daemon's D-Bus front (docs/dbus-api.md). bus-server.c owns the listening socket and the
+ * client connections; bus-manager.c and bus-job.c are the object adapters: they validate wire
+ * arguments, check the caller, call queue.c and reply. None of them touches SQLite or curl. */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "manager.h"
+
+#define DOSVC_BUS_PATH "/org/dosvc1"
+#define DOSVC_BUS_JOB_PREFIX "/org/dosvc1/job"
+#define DOSVC_BUS_MANAGER_INTERFACE "org.dosvc1.Manager"
+#define DOSVC_BUS_JOB_INTERFACE "org.dosvc1.Job"
+
+/* Listen on `socket_path` (replacing a stale socket: the caller holds the daemon lock). */
+int bus_server_new(Manager *m, const char *socket_path, BusServer **ret);
+BusServer *bus_server_free(BusServer *s);
+
+/* Register the manager and job objects on one client connection. */
+int bus_manager_register(Manager *m, sd_bus *bus);
+int bus_job_register(Manager *m, sd_bus *bus);
+
+/* "/org/dosvc1/job/<32 hex>" for a job. */
+int bus_job_path(const Job *j, char **ret);
+
+/* Fail a method call with `hr`: error name org.dosvc1.Error.HR_XXXXXXXX, message "<NAME>: <text>". */
+int bus_reply_hresult(sd_bus_error *error, HRESULT hr, const char *detail);
+
+/* The caller's effective uid, from the connection credentials. */
+int bus_caller_uid(sd_bus_message *m, uid_t *ret);

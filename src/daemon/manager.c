@@ -1,0 +1,274 @@
+/* manager.c: the daemon's root object (see manager.h): set-up, the job table, loading and crash
+ * repair at start, purging of final jobs, orderly shutdown. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "curl-glue.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+#include "paths.h"
+#include "transfer.h"
+
+#define MANAGER_PURGE_INTERVAL_USEC (3600ULL * 1000000ULL)   /* look for old final jobs hourly */
+#define MANAGER_FINAL_RETENTION_USEC (86400ULL * 1000000ULL) /* final jobs stay reachable a day */
+#define MANAGER_CHECKPOINT_BYTES_DEFAULT (32ULL << 20)
+#define MANAGER_CHECKPOINT_USEC_DEFAULT (2ULL * 1000000ULL)
+#define MANAGER_MAX_BACKGROUND_DEFAULT 4u
+
+static uint64_t env_u64(const char *name, uint64_t def) {
+        const char *v = getenv(name);
+        char *end;
+        unsigned long long x;
+
+        if (!v || !v[0])
+                return def;
+        errno = 0;
+        x = strtoull(v, &end, 10);
+        if (errno != 0 || *end != '\0') {
+                log_warning("Ignoring invalid %s=%s.", name, v);
+                return def;
+        }
+        return x;
+}
+
+int manager_new(Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof *m);
+        if (!m)
+                return -ENOMEM;
+        m->lock_fd = -EBADF;
+        m->max_background_transfers = (unsigned) env_u64("DOSVC_MAX_BACKGROUND", MANAGER_MAX_BACKGROUND_DEFAULT);
+        if (m->max_background_transfers == 0)
+                m->max_background_transfers = 1;
+        m->checkpoint_bytes = env_u64("DOSVC_CHECKPOINT_BYTES", MANAGER_CHECKPOINT_BYTES_DEFAULT);
+        m->checkpoint_usec = env_u64("DOSVC_CHECKPOINT_MSEC", MANAGER_CHECKPOINT_USEC_DEFAULT / 1000) * 1000;
+
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+        r = curl_glue_new(m->event, &m->glue);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        /* Stop transfers first: each checkpoints its bytes, so a restart resumes from there. */
+        for (size_t i = 0; i < m->n_jobs; i++)
+                if (m->jobs[i]->transfer)
+                        transfer_stop(m->jobs[i]->transfer);
+        bus_server_free(m->bus);
+        for (size_t i = 0; i < m->n_jobs; i++)
+                job_free(m->jobs[i]);
+        free(m->jobs);
+        curl_glue_free(m->glue);
+        sd_event_source_disable_unref(m->schedule_event);
+        sd_event_source_disable_unref(m->purge_timer);
+        store_close(m->store);
+        sd_event_unref(m->event);
+        safe_close(m->lock_fd);
+        free(m->runtime_dir);
+        free(m->state_dir);
+        free(m);
+        return NULL;
+}
+
+Job *manager_find_job(Manager *m, const sd_id128_t *id) {
+        for (size_t i = 0; i < m->n_jobs; i++)
+                if (sd_id128_equal(m->jobs[i]->id, *id))
+                        return m->jobs[i];
+        return NULL;
+}
+
+int manager_add_job(Manager *m, Job *j) {
+        Job **n = realloc(m->jobs, (m->n_jobs + 1) * sizeof(Job *));
+
+        if (!n)
+                return -ENOMEM;
+        m->jobs = n;
+        m->jobs[m->n_jobs++] = j;
+        j->manager = m;
+        return 0;
+}
+
+void manager_remove_job(Manager *m, Job *j) {
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                if (m->jobs[i] != j)
+                        continue;
+                memmove(m->jobs + i, m->jobs + i + 1, (m->n_jobs - i - 1) * sizeof(Job *));
+                m->n_jobs--;
+                break;
+        }
+        if (j->transfer)
+                transfer_abort(j->transfer);
+        job_free(j);
+}
+
+int manager_save_job(Manager *m, Job *j) {
+        int r = store_save_job(m->store, j);
+
+        if (r < 0)
+                log_error_errno(r, "Failed to store job %s: %m", j->display_name);
+        return r;
+}
+
+void manager_touch_job(Manager *m, Job *j) {
+        usec_t now = now_realtime_usec();
+
+        /* ModificationTime never goes backwards, even when the wall clock does. */
+        if (now > j->modification_time)
+                j->modification_time = now;
+        (void) manager_save_job(m, j);
+}
+
+static void manager_purge_final_jobs(Manager *m) {
+        usec_t now = now_realtime_usec();
+
+        for (size_t i = 0; i < m->n_jobs;) {
+                Job *j = m->jobs[i];
+
+                if (job_state_is_final(j->state) && j->final_time + MANAGER_FINAL_RETENTION_USEC <= now) {
+                        if (store_delete_job(m->store, &j->id) >= 0) {
+                                manager_remove_job(m, j);
+                                continue;
+                        }
+                }
+                i++;
+        }
+}
+
+static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        manager_purge_final_jobs(m);
+        (void) sd_event_source_set_time_relative(s, MANAGER_PURGE_INTERVAL_USEC);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        return 0;
+}
+
+/* After a crash (or a clean stop) a job that was transferring is queued again, and every temp
+ * file longer than its stored offset is cut back to it: those bytes were never fsync'ed. */
+static void manager_repair_job(Manager *m, Job *j) {
+        for (size_t i = 0; i < j->n_files; i++) {
+                JobFile *f = j->files[i];
+                struct stat st;
+
+                if (f->completed || job_state_is_final(j->state))
+                        continue;
+                if (lstat(f->temp_path, &st) < 0) {
+                        if (errno == ENOENT && (f->bytes_durable > 0 || f->transferred)) {
+                                log_warning("Temp file '%s' is gone; file %u starts over.", f->temp_path, f->index);
+                                f->bytes_durable = f->bytes_written = 0;
+                                f->transferred = false;
+                                (void) store_save_file_progress(m->store, f);
+                        }
+                        continue;
+                }
+                if (!S_ISREG(st.st_mode))
+                        continue;  /* transfer_start() refuses it and reports the error */
+                if ((uint64_t) st.st_size > f->bytes_durable) {
+                        if (truncate(f->temp_path, (off_t) f->bytes_durable) < 0)
+                                log_warning_errno(errno, "Failed to cut '%s' back to its stored offset: %m",
+                                                  f->temp_path);
+                } else if ((uint64_t) st.st_size < f->bytes_durable) {
+                        log_warning("Temp file '%s' is shorter than stored; file %u continues from byte %llu.",
+                                    f->temp_path, f->index, (unsigned long long) st.st_size);
+                        f->bytes_durable = f->bytes_written = (uint64_t) st.st_size;
+                        f->transferred = false;
+                        (void) store_save_file_progress(m->store, f);
+                }
+        }
+
+        if (job_state_is_running(j->state)) {
+                j->state = BG_JOB_STATE_QUEUED;
+                (void) manager_save_job(m, j);
+        }
+        if (j->state == BG_JOB_STATE_QUEUED)
+                j->queued_seq = ++m->queued_seq;
+}
+
+int manager_load(Manager *m) {
+        _cleanup_free_ char *db = NULL, *lock = NULL, *socket_path = NULL, *pid_path = NULL;
+        Job **jobs = NULL;
+        size_t n_jobs = 0;
+        FILE *pidf;
+        int r;
+
+        r = paths_runtime_dir(&m->runtime_dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the runtime directory: %m");
+        r = paths_state_dir(&m->state_dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the state directory: %m");
+
+        /* One daemon per runtime dir: the lock, not the socket file, says who owns it. */
+        if (asprintf(&lock, "%s/daemon.lock", m->runtime_dir) < 0)
+                return log_oom();
+        m->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (m->lock_fd < 0)
+                return log_error_errno(errno, "Failed to open '%s': %m", lock);
+        if (flock(m->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno == EWOULDBLOCK)
+                        return log_error_errno(-EADDRINUSE, "Another dosvc is already running for %s.",
+                                               m->runtime_dir);
+                return log_error_errno(errno, "Failed to lock '%s': %m", lock);
+        }
+
+        if (asprintf(&db, "%s/jobs.sqlite", m->state_dir) < 0)
+                return log_oom();
+        r = store_open(db, &m->store);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the job store '%s': %m", db);
+        r = store_load_jobs(m->store, &jobs, &n_jobs);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load jobs from '%s': %m", db);
+        m->jobs = jobs;
+        m->n_jobs = n_jobs;
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                m->jobs[i]->manager = m;
+                manager_repair_job(m, m->jobs[i]);
+        }
+        manager_purge_final_jobs(m);
+        log_info("Loaded %zu job(s) from %s.", m->n_jobs, db);
+
+        if (asprintf(&socket_path, "%s/bus", m->runtime_dir) < 0)
+                return log_oom();
+        r = bus_server_new(m, socket_path, &m->bus);
+        if (r < 0)
+                return r;
+
+        if (asprintf(&pid_path, "%s/pid", m->runtime_dir) < 0)
+                return log_oom();
+        pidf = fopen(pid_path, "we");
+        if (!pidf)
+                return log_error_errno(errno, "Failed to write '%s': %m", pid_path);
+        fprintf(pidf, "%d\n", (int) getpid());
+        if (fclose(pidf) != 0)
+                return log_error_errno(errno, "Failed to write '%s': %m", pid_path);
+
+        r = sd_event_add_time_relative(m->event, &m->purge_timer, CLOCK_MONOTONIC, MANAGER_PURGE_INTERVAL_USEC,
+                                       60ULL * 1000000ULL, manager_on_purge_timer, m);
+        if (r < 0)
+                return r;
+
+        scheduler_kick(m);
+        log_info("Listening on %s.", socket_path);
+        return 0;
+}
+
+int manager_run(Manager *m) {
+        return sd_event_loop(m->event);
+}

@@ -1,0 +1,63 @@
+/* manager.h: the daemon's root object. Everything the daemon owns hangs off one Manager: the event
+ * loop, the listening socket and client connections, the store, the jobs, the transfer engine and
+ * the scheduler's state. No other globals (STYLE.md §3). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "job.h"
+#include "store.h"
+
+typedef struct CurlGlue CurlGlue;
+typedef struct BusServer BusServer;
+
+typedef struct Manager {
+        sd_event *event;
+
+        char *runtime_dir;
+        char *state_dir;
+        int lock_fd;                       /* flock'ed daemon.lock: one daemon per runtime dir */
+
+        BusServer *bus;                    /* listening socket + client connections (bus-server.c) */
+        Store *store;
+        CurlGlue *glue;                    /* libcurl multi on sd-event (curl-glue.c) */
+
+        Job **jobs;                        /* every job known, final ones until they are purged */
+        size_t n_jobs;
+
+        /* scheduler */
+        sd_event_source *schedule_event;   /* deferred: coalesces many changes into one pass */
+        sd_event_source *purge_timer;
+        unsigned max_background_transfers; /* background jobs transferring at once */
+        uint64_t queued_seq;
+
+        /* tunables (env for tests; a config file comes with the security work) */
+        uint64_t checkpoint_bytes;         /* fsync + store the offset after this many bytes… */
+        usec_t checkpoint_usec;            /* …or this much time, whichever comes first */
+} Manager;
+
+int manager_new(Manager **ret);
+Manager *manager_free(Manager *m);
+static inline void manager_freep(Manager **m) { if (*m) manager_free(*m); }
+
+/* Open the store, load the jobs and repair them after a crash (temp files cut back to the stored
+ * offset, running jobs requeued). */
+int manager_load(Manager *m);
+int manager_run(Manager *m);
+
+Job *manager_find_job(Manager *m, const sd_id128_t *id);
+int manager_add_job(Manager *m, Job *j);       /* takes ownership */
+void manager_remove_job(Manager *m, Job *j);  /* frees it */
+
+/* Persist a job's scalar fields (logs on failure; the in-memory state stays authoritative for the
+ * running daemon). */
+int manager_save_job(Manager *m, Job *j);
+/* Bump ModificationTime (spec §3.2) and persist. */
+void manager_touch_job(Manager *m, Job *j);
+
+/* Scheduler (scheduler.c): ask for a pass soon; cheap, coalesced. */
+void scheduler_kick(Manager *m);
+/* Move a job to `state` through a service event; returns -ESTALE if not applicable. */
+int manager_job_event(Manager *m, Job *j, JobEvent event);

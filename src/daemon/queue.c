@@ -1,0 +1,539 @@
+/* queue.c: what a client call does to the queue and to a job (see queue.h).
+ *
+ * Each operation asks the state machine (job-state.c) whether the call is allowed and what state
+ * follows, then performs the side effects in an order that keeps a crash harmless: files on disk
+ * first (rename/unlink, fsync), then the store, then memory. Argument checks that are not state
+ * questions (lengths, URLs, paths) happen here too, before anything changes. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hresult.h"
+#include "log.h"
+#include "macro.h"
+#include "queue.h"
+#include "transfer.h"
+
+/* Count UTF-8 code points; -1 when the string is not valid UTF-8. */
+static ssize_t utf8_length(const char *s) {
+        ssize_t n = 0;
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                unsigned len;
+                uint32_t cp;
+
+                if (*p < 0x80)
+                        len = 1, cp = *p;
+                else if ((*p & 0xE0) == 0xC0)
+                        len = 2, cp = *p & 0x1F;
+                else if ((*p & 0xF0) == 0xE0)
+                        len = 3, cp = *p & 0x0F;
+                else if ((*p & 0xF8) == 0xF0)
+                        len = 4, cp = *p & 0x07;
+                else
+                        return -1;
+                for (unsigned i = 1; i < len; i++) {
+                        if ((p[i] & 0xC0) != 0x80)
+                                return -1;
+                        cp = (cp << 6) | (p[i] & 0x3F);
+                }
+                /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                        return -1;
+                p += len;
+                n++;
+        }
+        return n;
+}
+
+HRESULT queue_check_display_name(const char *name) {
+        ssize_t n;
+
+        if (!name)
+                return E_INVALIDARG;
+        n = utf8_length(name);
+        if (n < 0 || (size_t) n > JOB_DISPLAY_NAME_MAX)
+                return E_INVALIDARG;
+        return S_OK;
+}
+
+HRESULT queue_check_url(const char *url) {
+        CURLU *u;
+        char *scheme = NULL, *host = NULL;
+        HRESULT hr = S_OK;
+
+        if (!url || !url[0] || strlen(url) > JOB_URL_MAX || utf8_length(url) < 0)
+                return E_INVALIDARG;
+        for (const char *p = url; *p; p++)
+                if ((unsigned char) *p <= 0x20 || *p == 0x7f)
+                        return E_INVALIDARG;  /* spaces and controls: not a URL we would send */
+
+        u = curl_url();
+        if (!u)
+                return E_OUTOFMEMORY;
+        if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+            curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+            curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+                hr = E_INVALIDARG;
+        else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
+                hr = E_INVALIDARG;  /* BITS also takes SMB; dosvc takes only http and https */
+        else if (!host[0])
+                hr = E_INVALIDARG;
+        curl_free(scheme);
+        curl_free(host);
+        curl_url_cleanup(u);
+        return hr;
+}
+
+HRESULT queue_check_local_path(const char *path) {
+        size_t len;
+
+        if (!path || path[0] != '/')
+                return E_INVALIDARG;  /* BITS: a relative local path is refused */
+        len = strlen(path);
+        if (len > JOB_LOCAL_PATH_MAX || path[len - 1] == '/' || utf8_length(path) < 0)
+                return E_INVALIDARG;
+        /* No "." or ".." components: the path must say plainly where the file goes. */
+        for (const char *p = path; (p = strchr(p, '/')); p++) {
+                if ((p[1] == '.' && (p[2] == '/' || p[2] == '\0')) ||
+                    (p[1] == '.' && p[2] == '.' && (p[3] == '/' || p[3] == '\0')) || p[1] == '/')
+                        return E_INVALIDARG;
+        }
+        for (const char *p = path; *p; p++)
+                if (*p == '*' || *p == '?')
+                        return E_INVALIDARG;  /* BITS: no wildcards */
+        return S_OK;
+}
+
+/* The destination's folder must exist and be writable by the job's owner (the daemon runs as the
+ * owner in user mode; the system mode will check with the owner's rights). The destination itself,
+ * if it exists, must not be a directory. */
+static HRESULT check_destination(const char *path) {
+        _cleanup_free_ char *copy = strdup(path);
+        struct stat st;
+        const char *dir;
+
+        if (!copy)
+                return E_OUTOFMEMORY;
+        dir = dirname(copy);
+        if (stat(dir, &st) < 0)
+                return errno == ENOENT || errno == ENOTDIR ? E_INVALIDARG : hresult_from_errno(errno);
+        if (!S_ISDIR(st.st_mode))
+                return E_INVALIDARG;
+        if (access(dir, W_OK | X_OK) < 0)
+                return E_ACCESSDENIED;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                return E_INVALIDARG;
+        return S_OK;
+}
+
+HRESULT queue_create_job(Manager *m, const char *display_name, uint32_t type, uid_t uid, Job **ret) {
+        _cleanup_(job_freep) Job *j = NULL;
+        unsigned per_user = 0, per_machine = 0;
+        sd_id128_t id;
+        HRESULT hr;
+        int r;
+
+        hr = queue_check_display_name(display_name);
+        if (FAILED(hr))
+                return hr;
+        if (type != BG_JOB_TYPE_DOWNLOAD)
+                return E_INVALIDARG;  /* DO has download jobs only */
+
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                if (job_state_is_final(m->jobs[i]->state))
+                        continue;
+                per_machine++;
+                if (m->jobs[i]->owner == uid)
+                        per_user++;
+        }
+        /* root and services are exempt from the per-user limit, as administrators are in BITS */
+        if (uid != 0 && per_user >= JOBS_PER_USER_MAX)
+                return BG_E_TOO_MANY_JOBS_PER_USER;
+        if (per_machine >= JOBS_PER_MACHINE_MAX)
+                return BG_E_TOO_MANY_JOBS_PER_MACHINE;
+
+        r = sd_id128_randomize(&id);
+        if (r < 0)
+                return hresult_from_errno(r);
+        r = job_new(&id, display_name, BG_JOB_TYPE_DOWNLOAD, uid, now_realtime_usec(), &j);
+        if (r < 0)
+                return hresult_from_errno(r);
+
+        r = store_save_job(m->store, j);
+        if (r < 0)
+                return E_FAIL;
+        r = manager_add_job(m, j);
+        if (r < 0) {
+                (void) store_delete_job(m->store, &j->id);
+                return hresult_from_errno(r);
+        }
+        *ret = TAKE_PTR(j);
+        return S_OK;
+}
+
+static HRESULT check_method(Job *j, JobMethod method, BG_JOB_STATE *ret_state) {
+        JobStateContext ctx = job_state_context(j);
+
+        return job_state_method(j->state, method, &ctx, ret_state);
+}
+
+/* Add files all-or-nothing: validate all, append all, store all in one transaction. */
+static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec *files, size_t n_files,
+                         const BG_FILE_RANGE *ranges, size_t n_ranges, uint64_t file_size) {
+        BG_JOB_STATE next;
+        size_t added = 0;
+        HRESULT hr;
+        int r;
+
+        hr = check_method(j, JOB_METHOD_ADD_FILE, &next);
+        if (FAILED(hr))
+                return hr;
+        if (n_files == 0)
+                return E_INVALIDARG;
+        if (j->n_files + n_files > JOB_FILES_MAX && j->owner != 0)
+                return BG_E_TOO_MANY_FILES_IN_JOB;
+
+        for (size_t i = 0; i < n_files; i++) {
+                hr = queue_check_url(files[i].remote_url);
+                if (FAILED(hr))
+                        return hr;
+                hr = queue_check_local_path(files[i].local_path);
+                if (FAILED(hr))
+                        return hr;
+                hr = check_destination(files[i].local_path);
+                if (FAILED(hr))
+                        return hr;
+        }
+
+        for (; added < n_files; added++) {
+                r = job_add_file(j, file_id ?: "", files[added].remote_url, files[added].local_path, ranges,
+                                 n_ranges, file_size, NULL);
+                if (r < 0) {
+                        hr = r == -E2BIG ? BG_E_TOO_MANY_FILES_IN_JOB : hresult_from_errno(r);
+                        goto undo;
+                }
+        }
+
+        r = store_begin(m->store);
+        if (r < 0) {
+                hr = E_FAIL;
+                goto undo;
+        }
+        for (size_t i = j->n_files - n_files; i < j->n_files; i++) {
+                r = store_save_file(m->store, j->files[i]);
+                if (r < 0)
+                        break;
+        }
+        if (r >= 0) {
+                j->modification_time = now_realtime_usec();
+                r = store_save_job(m->store, j);
+        }
+        if (r >= 0)
+                r = store_commit(m->store);
+        if (r < 0) {
+                (void) store_rollback(m->store);
+                hr = E_FAIL;
+                goto undo;
+        }
+        j->state = next;
+        return S_OK;
+
+undo:
+        while (added-- > 0)
+                job_remove_last_file(j);
+        return hr;
+}
+
+HRESULT queue_job_add_files(Manager *m, Job *j, const FileSpec *files, size_t n_files) {
+        return add_files(m, j, NULL, files, n_files, NULL, 0, BG_SIZE_UNKNOWN);
+}
+
+HRESULT queue_job_add_file_with_ranges(Manager *m, Job *j, const char *file_id, const char *remote_url,
+                                       const char *local_path, const BG_FILE_RANGE *ranges, size_t n_ranges,
+                                       uint64_t file_size, unsigned *ret_index) {
+        FileSpec spec = { remote_url, local_path };
+        HRESULT hr;
+
+        if (!local_path || !local_path[0])
+                return E_INVALIDARG;
+        if (!file_id || utf8_length(file_id) < 0 || strlen(file_id) > JOB_URL_MAX)
+                return E_INVALIDARG;
+        if (n_ranges > 0)
+                return E_NOTIMPL;  /* byte ranges arrive with the robustness work (issue 3) */
+
+        hr = add_files(m, j, file_id, &spec, 1, NULL, 0, file_size == DO_UNKNOWN_FILE_SIZE ? BG_SIZE_UNKNOWN : file_size);
+        if (SUCCEEDED(hr) && ret_index)
+                *ret_index = (unsigned) (j->n_files - 1);
+        return hr;
+}
+
+HRESULT queue_job_resume(Manager *m, Job *j) {
+        BG_JOB_STATE next;
+        HRESULT hr;
+
+        hr = check_method(j, JOB_METHOD_RESUME, &next);
+        if (FAILED(hr))
+                return hr;
+        if (next != j->state) {
+                j->state = next;
+                if (next == BG_JOB_STATE_QUEUED)
+                        j->queued_seq = ++m->queued_seq;
+                if (next == BG_JOB_STATE_TRANSFERRED)
+                        j->transfer_completion_time = now_realtime_usec();
+        }
+        manager_touch_job(m, j);
+        scheduler_kick(m);
+        return S_OK;
+}
+
+HRESULT queue_job_suspend(Manager *m, Job *j) {
+        BG_JOB_STATE next;
+        HRESULT hr;
+
+        hr = check_method(j, JOB_METHOD_SUSPEND, &next);
+        if (FAILED(hr))
+                return hr;
+        if (j->transfer)
+                transfer_stop(j->transfer);  /* checkpoints: Resume continues from these bytes */
+        if (next != j->state) {
+                j->state = next;
+                manager_touch_job(m, j);
+                scheduler_kick(m);  /* a slot may have freed up */
+        }
+        return S_OK;
+}
+
+/* fsync a file's folder so that a rename or unlink in it is durable. */
+static int fsync_parent(const char *path) {
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_close_ int fd = -EBADF;
+
+        if (!copy)
+                return -ENOMEM;
+        fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fsync(fd) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Delete the temp files of every file not delivered. Returns false when one could not be deleted. */
+static bool delete_temp_files(Job *j) {
+        bool ok = true;
+
+        for (size_t i = 0; i < j->n_files; i++) {
+                JobFile *f = j->files[i];
+
+                if (f->completed)
+                        continue;
+                if (unlink(f->temp_path) < 0 && errno != ENOENT) {
+                        log_warning_errno(errno, "Failed to delete '%s': %m", f->temp_path);
+                        ok = false;
+                }
+        }
+        return ok;
+}
+
+static void job_make_final(Manager *m, Job *j, BG_JOB_STATE state) {
+        j->state = state;
+        j->final_time = now_realtime_usec();
+        manager_touch_job(m, j);
+        scheduler_kick(m);
+}
+
+HRESULT queue_job_cancel(Manager *m, Job *j) {
+        BG_JOB_STATE next;
+        HRESULT hr;
+
+        hr = check_method(j, JOB_METHOD_CANCEL, &next);
+        if (FAILED(hr))
+                return hr;
+        if (j->transfer)
+                transfer_abort(j->transfer);  /* stops the network transfer at once (behaviour 88) */
+        hr = delete_temp_files(j) ? S_OK : BG_S_UNABLE_TO_DELETE_FILES;
+        job_make_final(m, j, next);
+        log_info("Job %s cancelled.", j->display_name);
+        return hr;
+}
+
+HRESULT queue_job_complete(Manager *m, Job *j) {
+        BG_JOB_STATE next;
+        bool partial = false;
+        HRESULT hr;
+        int r;
+
+        hr = check_method(j, JOB_METHOD_COMPLETE, &next);
+        if (FAILED(hr))
+                return hr;
+        /* Only files fully transferred before this call are kept: the one downloading is dropped. */
+        if (j->transfer)
+                transfer_abort(j->transfer);
+
+        for (size_t i = 0; i < j->n_files; i++) {
+                JobFile *f = j->files[i];
+
+                if (f->completed)
+                        continue;
+                if (!f->transferred) {
+                        partial = true;
+                        continue;
+                }
+                /* The temp file was fsync'ed when its last byte arrived; rename() replaces an
+                 * existing destination atomically, then the folder is fsync'ed. */
+                if (rename(f->temp_path, f->local_path) < 0) {
+                        r = -errno;
+                        log_warning_errno(r, "Failed to rename '%s' to '%s': %m", f->temp_path, f->local_path);
+                        /* T15: files already renamed stay available; the job stays as it is. */
+                        (void) store_save_file_progress(m->store, f);
+                        return hresult_from_errno(r);
+                }
+                r = fsync_parent(f->local_path);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to fsync the folder of '%s', continuing: %m", f->local_path);
+                f->completed = true;
+                if (store_save_file_progress(m->store, f) < 0)
+                        log_warning("Failed to record that '%s' was delivered, continuing.", f->local_path);
+        }
+
+        if (!delete_temp_files(j))
+                hr = BG_S_UNABLE_TO_DELETE_FILES;
+        else if (partial)
+                hr = BG_S_PARTIAL_COMPLETE;
+        else
+                hr = S_OK;
+        job_make_final(m, j, next);
+        log_info("Job %s completed (0x%08X).", j->display_name, (unsigned) hr);
+        return hr;
+}
+
+static HRESULT set_string(Manager *m, Job *j, JobMethod method, char **field, const char *value) {
+        char *copy;
+        HRESULT hr;
+
+        hr = check_method(j, method, NULL);
+        if (FAILED(hr))
+                return hr;
+        copy = strdup(value);
+        if (!copy)
+                return E_OUTOFMEMORY;
+        free(*field);
+        *field = copy;
+        manager_touch_job(m, j);
+        return S_OK;
+}
+
+HRESULT queue_job_set_display_name(Manager *m, Job *j, const char *name) {
+        HRESULT hr = queue_check_display_name(name);
+
+        if (FAILED(hr))
+                return hr;
+        return set_string(m, j, JOB_METHOD_SET_DISPLAY_NAME, &j->display_name, name);
+}
+
+HRESULT queue_job_set_description(Manager *m, Job *j, const char *text) {
+        ssize_t n;
+
+        if (!text)
+                return E_INVALIDARG;
+        n = utf8_length(text);
+        if (n < 0)
+                return E_INVALIDARG;
+        if ((size_t) n > JOB_DESCRIPTION_MAX)
+                return BG_E_STRING_TOO_LONG;
+        return set_string(m, j, JOB_METHOD_SET_DESCRIPTION, &j->description, text);
+}
+
+HRESULT queue_job_set_priority(Manager *m, Job *j, uint32_t priority) {
+        bool was_foreground = j->priority == BG_JOB_PRIORITY_FOREGROUND;
+        HRESULT hr;
+
+        if (priority > BG_JOB_PRIORITY_LOW)
+                return E_NOTIMPL;  /* BITS: a value outside the enumeration */
+        hr = check_method(j, JOB_METHOD_SET_PRIORITY, NULL);
+        if (FAILED(hr))
+                return hr;
+        /* The no-progress timeout follows the priority class while the client has not set it
+         * ([DESIGN] spec §5: FOREGROUND 3600 s, others 86400 s). */
+        if (!was_foreground && priority == BG_JOB_PRIORITY_FOREGROUND &&
+            j->no_progress_timeout == JOB_NO_PROGRESS_TIMEOUT_BACKGROUND)
+                j->no_progress_timeout = JOB_NO_PROGRESS_TIMEOUT_FOREGROUND;
+        else if (was_foreground && priority != BG_JOB_PRIORITY_FOREGROUND &&
+                 j->no_progress_timeout == JOB_NO_PROGRESS_TIMEOUT_FOREGROUND)
+                j->no_progress_timeout = JOB_NO_PROGRESS_TIMEOUT_BACKGROUND;
+        j->priority = (BG_JOB_PRIORITY) priority;
+        manager_touch_job(m, j);
+        scheduler_kick(m);
+        return S_OK;
+}
+
+HRESULT queue_job_set_notify_flags(Manager *m, Job *j, uint32_t flags) {
+        HRESULT hr;
+
+        if (flags & ~JOB_NOTIFY_FLAGS_ALL)
+                return E_NOTIMPL;  /* BITS: an invalid flag value */
+        hr = check_method(j, JOB_METHOD_SET_NOTIFY_FLAGS, NULL);
+        if (FAILED(hr))
+                return hr;
+        j->notify_flags = flags;
+        manager_touch_job(m, j);
+        return S_OK;
+}
+
+HRESULT queue_job_set_no_progress_timeout(Manager *m, Job *j, uint32_t seconds) {
+        HRESULT hr = check_method(j, JOB_METHOD_SET_NO_PROGRESS_TIMEOUT, NULL);
+
+        if (FAILED(hr))
+                return hr;
+        j->no_progress_timeout = seconds;
+        manager_touch_job(m, j);
+        return S_OK;
+}
+
+HRESULT queue_job_set_minimum_retry_delay(Manager *m, Job *j, uint32_t seconds) {
+        HRESULT hr = check_method(j, JOB_METHOD_SET_MINIMUM_RETRY_DELAY, NULL);
+
+        if (FAILED(hr))
+                return hr;
+        j->minimum_retry_delay = MAX(seconds, JOB_MINIMUM_RETRY_DELAY_MIN);
+        manager_touch_job(m, j);
+        return S_OK;
+}
+
+HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char *url) {
+        JobFile *f;
+        char *copy;
+        HRESULT hr;
+
+        hr = queue_check_url(url);
+        if (FAILED(hr))
+                return hr;
+        if (index >= j->n_files)
+                return E_INVALIDARG;
+        hr = check_method(j, JOB_METHOD_SET_REMOTE_NAME, NULL);
+        if (FAILED(hr))
+                return hr;
+        f = j->files[index];
+        copy = strdup(url);
+        if (!copy)
+                return E_OUTOFMEMORY;
+        free(f->remote_url);
+        f->remote_url = copy;
+        /* A new URL is a new server copy as far as we know: drop the validators so a resume is
+         * guarded by what the new server says. The bytes on disk stay (spec §2.5). */
+        f->etag = mfree(f->etag);
+        f->last_modified = mfree(f->last_modified);
+        if (store_save_file(m->store, f) < 0)
+                return E_FAIL;
+        manager_touch_job(m, j);
+        return S_OK;
+}

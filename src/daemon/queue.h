@@ -1,0 +1,39 @@
+/* queue.h: the client operations on the queue and on jobs, with their side effects (store, files,
+ * transfers, scheduler). The bus layer validates wire arguments and calls these; they decide the
+ * HRESULT through the state machine (job-state.h) and never touch D-Bus themselves.
+ *
+ * Every function returns the HRESULT the client gets (a success code or an error); on error nothing
+ * changed. `uid` is the caller's euid, already checked against the job's owner by the caller. */
+#pragma once
+
+#include "manager.h"
+
+HRESULT queue_create_job(Manager *m, const char *display_name, uint32_t type, uid_t uid, Job **ret);
+
+typedef struct FileSpec {
+        const char *remote_url;
+        const char *local_path;
+} FileSpec;
+
+HRESULT queue_job_add_files(Manager *m, Job *j, const FileSpec *files, size_t n_files);
+HRESULT queue_job_add_file_with_ranges(Manager *m, Job *j, const char *file_id, const char *remote_url,
+                                       const char *local_path, const BG_FILE_RANGE *ranges,
+                                       size_t n_ranges, uint64_t file_size, unsigned *ret_index);
+
+HRESULT queue_job_resume(Manager *m, Job *j);
+HRESULT queue_job_suspend(Manager *m, Job *j);
+HRESULT queue_job_cancel(Manager *m, Job *j);
+HRESULT queue_job_complete(Manager *m, Job *j);
+
+HRESULT queue_job_set_display_name(Manager *m, Job *j, const char *name);
+HRESULT queue_job_set_description(Manager *m, Job *j, const char *text);
+HRESULT queue_job_set_priority(Manager *m, Job *j, uint32_t priority);
+HRESULT queue_job_set_notify_flags(Manager *m, Job *j, uint32_t flags);
+HRESULT queue_job_set_no_progress_timeout(Manager *m, Job *j, uint32_t seconds);
+HRESULT queue_job_set_minimum_retry_delay(Manager *m, Job *j, uint32_t seconds);
+HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char *url);
+
+/* Validation shared with the bus layer. */
+HRESULT queue_check_display_name(const char *name);
+HRESULT queue_check_url(const char *url);
+HRESULT queue_check_local_path(const char *path);

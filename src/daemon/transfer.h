@@ -1,0 +1,23 @@
+/* transfer.h: the download of one file of one job into its temp file.
+ *
+ * A Transfer is a small state machine (STARTING → RECEIVING → DONE/FAILED): it opens the temp file,
+ * asks for the bytes not yet on disk (a Range request from the stored offset), checks the answer
+ * before a byte is written, writes, and checkpoints: fsync the temp file, then store the offset —
+ * never the other way round. When it ends it reports to the job layer through transfer_done(), which
+ * moves the job on (next file, TRANSFERRED, ERROR). */
+#pragma once
+
+#include "manager.h"
+
+typedef struct Transfer Transfer;
+
+/* Start downloading `f` (the job's next file). The job must be TRANSFERRING. */
+int transfer_start(Manager *m, JobFile *f, Transfer **ret);
+/* Stop now: checkpoint what is on disk (fsync + offset), drop the connection. No callback. */
+Transfer *transfer_stop(Transfer *t);
+/* Stop now and throw the temp file's contents away (Cancel, Complete of an unfinished file). */
+Transfer *transfer_abort(Transfer *t);
+
+/* Called by the transfer when it ends (implemented in scheduler.c). `hr` is S_OK on success. */
+void transfer_finished(Manager *m, JobFile *f, HRESULT hr, BG_ERROR_CONTEXT context,
+                       const char *protocol, const char *description);
