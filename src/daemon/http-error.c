@@ -21,26 +21,26 @@ TransferError http_error_classify(CURLcode result, long status, int local_errno)
                 return (TransferError) { S_OK, BG_ERROR_CONTEXT_NONE, false };
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-                return (TransferError) { DOSVC_E_WINHTTP_NAME_NOT_RESOLVED, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_NAME_NOT_RESOLVED), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_COULDNT_CONNECT:
-                return (TransferError) { DOSVC_E_WINHTTP_CANNOT_CONNECT, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CONNECT), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_OPERATION_TIMEDOUT:
-                return (TransferError) { DOSVC_E_WINHTTP_TIMEOUT, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_PARTIAL_FILE:
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
         case CURLE_GOT_NOTHING:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-                return (TransferError) { DOSVC_E_WINHTTP_CONNECTION_ERROR, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_BAD_CONTENT_ENCODING:
         case CURLE_RANGE_ERROR:
-                return (TransferError) { DOSVC_E_WINHTTP_INVALID_SERVER_RESPONSE, BG_ERROR_CONTEXT_REMOTE_FILE, false };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_TOO_MANY_REDIRECTS:
-                return (TransferError) { DOSVC_E_WINHTTP_REDIRECT_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE, false };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_UNSUPPORTED_PROTOCOL:
-                return (TransferError) { DOSVC_E_WINHTTP_UNRECOGNIZED_SCHEME, BG_ERROR_CONTEXT_REMOTE_FILE, false };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_UNRECOGNIZED_SCHEME), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CACERT_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
@@ -48,7 +48,7 @@ TransferError http_error_classify(CURLcode result, long status, int local_errno)
         case CURLE_SSL_INVALIDCERTSTATUS:
                 return (TransferError) { DO_E_HTTP_CERT_VALIDATION, BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_SSL_CONNECT_ERROR:
-                return (TransferError) { DOSVC_E_WINHTTP_SECURE_FAILURE, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_FAILURE), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_OUT_OF_MEMORY:
                 return (TransferError) { E_OUTOFMEMORY, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, true };
         case CURLE_WRITE_ERROR:

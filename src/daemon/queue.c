@@ -199,7 +199,7 @@ static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec
                 return hr;
         if (n_files == 0)
                 return E_INVALIDARG;
-        if (j->n_files + n_files > JOB_FILES_MAX && j->owner != 0)
+        if (j->n_files + n_files > JOB_FILES_MAX)
                 return BG_E_TOO_MANY_FILES_IN_JOB;
 
         for (size_t i = 0; i < n_files; i++) {

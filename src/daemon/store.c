@@ -294,7 +294,7 @@ static int store_read_version(Store *s, int *ret) {
  * is re-read inside it, so a concurrent opener cannot apply the same step twice. */
 static int store_migrate_step(Store *s, int step) {
         char sql[96];
-        int version, r;
+        int version = 0, r;
 
         r = store_exec(s, "BEGIN IMMEDIATE", "starting a migration");
         if (r < 0)
@@ -410,7 +410,7 @@ int store_open(const char *path, Store **ret) {
                 return r;
         }
         if (!mode || strcasecmp(mode, "wal") != 0)
-                log_warning("Store %s: WAL journal refused (mode %s), using it anyway.", path,
+                log_warning("Store %s: WAL journal refused, continuing with journal mode '%s'.", path,
                             mode ?: "unknown");
         sqlite3_finalize(st);
 
@@ -652,11 +652,12 @@ static int load_files(Store *s, sqlite3_stmt *st, Job *j) {
                                  (const char *) sqlite3_column_text(st, 3), ranges, n_ranges,
                                  column_u64(st, 6), &f);
                 free(ranges);
-                if (r == -EINVAL || r == -E2BIG)
-                        r = -EBADMSG;           /* a relative local path, too many files: not ours */
                 if (r < 0) {
-                        r = log_error_errno(r, "Store %s: job %s: cannot load file %zu: %m", s->path, buf,
-                                            j->n_files);
+                        (void) log_error_errno(r, "Store %s: job %s: cannot load file %zu: %m", s->path, buf,
+                                               j->n_files);
+                        /* A relative local path, too many files: a row dosvc never wrote. */
+                        if (r == -EINVAL || r == -E2BIG)
+                                r = -EBADMSG;
                         goto out;
                 }
 

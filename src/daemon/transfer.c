@@ -211,7 +211,7 @@ static bool transfer_accept_response(Transfer *t) {
         } else {
                 char why[64];
                 snprintf(why, sizeof why, "unexpected HTTP status %ld", t->status);
-                transfer_refuse(t, DOSVC_E_WINHTTP_INVALID_SERVER_RESPONSE, why);
+                transfer_refuse(t, HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE), why);
                 return false;
         }
 

@@ -125,7 +125,15 @@
         X(ERROR_DISK_FULL,                       0x80070070, "There is not enough space on the disk.") \
         X(ERROR_FILENAME_EXCED_RANGE,            0x800700CE, "The file name or path is too long.") \
         X(ERROR_DIRECTORY,                       0x8007010B, "A path component is not a directory.") \
-        X(ERROR_RESOURCE_LANG_NOT_FOUND,         0x80070717, "No message text exists for the requested language.")
+        X(ERROR_RESOURCE_LANG_NOT_FOUND,         0x80070717, "No message text exists for the requested language.") \
+        X(ERROR_WINHTTP_TIMEOUT,                 0x80072EE2, "The connection to the server timed out.") \
+        X(ERROR_WINHTTP_UNRECOGNIZED_SCHEME,     0x80072EE6, "The URL uses a scheme other than http or https.") \
+        X(ERROR_WINHTTP_NAME_NOT_RESOLVED,       0x80072EE7, "The server name could not be resolved.") \
+        X(ERROR_WINHTTP_CANNOT_CONNECT,          0x80072EFD, "The connection to the server could not be established.") \
+        X(ERROR_WINHTTP_CONNECTION_ERROR,        0x80072EFE, "The connection to the server was reset or closed early.") \
+        X(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 0x80072F78, "The server response could not be parsed.") \
+        X(ERROR_WINHTTP_REDIRECT_FAILED,         0x80072F7C, "The redirection failed: too many redirects or a forbidden target.") \
+        X(ERROR_WINHTTP_SECURE_FAILURE,          0x80072F8F, "The TLS connection to the server failed.")
 
 #define HRESULT_TABLE(X) \
         HRESULT_TABLE_PUBLIC(X) \

@@ -142,7 +142,7 @@ HRESULT job_state_method(BG_JOB_STATE state, JobMethod method, const JobStateCon
 }
 
 int job_state_event(BG_JOB_STATE state, JobEvent event, BG_JOB_STATE *ret_state) {
-        BG_JOB_STATE next;
+        BG_JOB_STATE next = state;
 
         if (!job_state_valid(state) || event < 0 || event >= _JOB_EVENT_MAX)
                 return -EINVAL;

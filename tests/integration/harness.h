@@ -1,0 +1,154 @@
+/* harness.h: the integration-test harness. One test program = one private world: a temp root under
+ * /tmp holding a private dosvc instance (XDG_RUNTIME_DIR / XDG_STATE_HOME point inside it; libdosvc
+ * starts the daemon from $DOSVC_DAEMON on the first call), a private nginx on a free loopback port
+ * serving the root's docroot, and destination folders.
+ *
+ * Output is TAP (meson `protocol: 'tap'`): one "ok N - name" line per test, "# SKIP" for skipped
+ * ones, diagnostics as "# " lines. A failed check ends the test at once (longjmp back to the runner);
+ * the jobs the test created through h_create_job() are then cancelled and released, so a failing test
+ * does not leak queue slots into the next one (the daemon limits jobs per user).
+ *
+ * Limits: every wait is bounded in time and count; every server the harness starts it stops, at the
+ * end, on exit() and on fatal signals (SIGINT, SIGTERM, SIGSEGV, SIGABRT, …). Not thread-safe: tests
+ * run one after the other on the main thread. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+#include <deliveryoptimization.h>
+
+/* ---- the runner ---- */
+typedef void (*HTestFunc)(void);
+typedef struct HTest {
+        const char *name;
+        HTestFunc func;
+} HTest;
+#define H_TEST(f) { #f, f }
+#define H_ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Sets up the world, runs the tests (all, or those named on the command line; `--list` prints the
+ * names), tears the world down. Returns the process exit status: 0 when nothing failed. */
+int h_run(int argc, char **argv, const HTest *tests, size_t n_tests);
+
+/* ---- checks: each failure prints where and why, then ends the current test ---- */
+noreturn void h_fail_at(const char *file, int line, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+noreturn void h_skip(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void h_note(const char *format, ...) __attribute__((format(printf, 1, 2)));   /* "# …" line */
+const char *h_hr_name(HRESULT hr);   /* "DO_E_INVALID_STATE" or "0x…" (static buffer for unknown ones) */
+
+#define H_FAIL(...) h_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+#define H_ASSERT(cond) \
+        do { if (!(cond)) H_FAIL("assertion failed: %s", #cond); } while (0)
+#define H_ASSERT_MSG(cond, ...) \
+        do { if (!(cond)) H_FAIL(__VA_ARGS__); } while (0)
+#define H_ASSERT_HR(expr, expected) \
+        do { \
+                HRESULT _hr = (expr), _want = (expected); \
+                if (_hr != _want) \
+                        H_FAIL("%s returned 0x%08X (%s), expected 0x%08X (%s)", #expr, \
+                               (unsigned) _hr, h_hr_name(_hr), (unsigned) _want, h_hr_name(_want)); \
+        } while (0)
+#define H_ASSERT_OK(expr) H_ASSERT_HR(expr, S_OK)
+#define H_ASSERT_EQ_U64(a, b) \
+        do { \
+                uint64_t _a = (uint64_t) (a), _b = (uint64_t) (b); \
+                if (_a != _b) \
+                        H_FAIL("%s == %s failed: %llu != %llu", #a, #b, \
+                               (unsigned long long) _a, (unsigned long long) _b); \
+        } while (0)
+#define H_ASSERT_STREQ(a, b) \
+        do { \
+                const char *_a = (a), *_b = (b); \
+                if (!_a || !_b || strcmp(_a, _b) != 0) \
+                        H_FAIL("%s == %s failed: \"%s\" != \"%s\"", #a, #b, _a ? _a : "(null)", \
+                               _b ? _b : "(null)"); \
+        } while (0)
+
+/* ---- the world ---- */
+const char *h_root(void);          /* the temp root */
+const char *h_docroot(void);       /* what nginx serves at / (and /slow/, /veryslow/) */
+const char *h_runtime_dir(void);   /* $XDG_RUNTIME_DIR */
+const char *h_state_dir(void);     /* $XDG_STATE_HOME */
+int h_port(void);                  /* nginx's port on 127.0.0.1 */
+
+/* Strings that live until the end of the program (an arena freed at teardown). */
+char *h_strdupf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* "http://127.0.0.1:PORT" + printf(path, …), e.g. h_url("/slow/%s", name). */
+char *h_url(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* A fresh, empty destination folder <root>/dest/<name> (created; emptied if it exists). */
+char *h_dest_dir(const char *name);
+
+/* ---- libdosvc objects ---- */
+IBackgroundCopyManager *h_manager(void);   /* created on first use, released at teardown */
+/* Creates a job (S_OK asserted) and tracks it: after the test it is cancelled (errors ignored) and
+ * released. Do not Release it yourself. ret_id may be NULL. */
+IBackgroundCopyJob *h_create_job(const char *name, GUID *ret_id);
+/* Tracks any interface for release after the test (NULL is fine). Returns p. */
+void *h_track(void *p);
+/* BITS AddFile, asserted S_OK. */
+void h_add_file(IBackgroundCopyJob *job, const char *url, const char *local_path);
+
+/* Polls GetState every 20 ms for at most timeout_ms. True when `want` was seen. Stops early, false,
+ * when the job reaches a resting state (ERROR, TRANSFERRED, ACKNOWLEDGED, CANCELLED) other than
+ * `want`. ret_last (may be NULL) gets the last state seen. */
+bool h_wait_state(IBackgroundCopyJob *job, BG_JOB_STATE want, unsigned timeout_ms, BG_JOB_STATE *ret_last);
+/* h_wait_state() that fails the test with the last state and the job's error, if any. */
+#define H_WAIT_STATE(job, want, timeout_ms) h_wait_state_or_fail(__FILE__, __LINE__, (job), (want), (timeout_ms))
+void h_wait_state_or_fail(const char *file, int line, IBackgroundCopyJob *job, BG_JOB_STATE want,
+                          unsigned timeout_ms);
+/* Polls GetProgress every 20 ms until BytesTransferred ≥ min_bytes; fails the test after timeout_ms. */
+BG_JOB_PROGRESS h_wait_bytes(IBackgroundCopyJob *job, uint64_t min_bytes, unsigned timeout_ms);
+BG_JOB_STATE h_state(IBackgroundCopyJob *job);     /* GetState, asserted S_OK */
+BG_JOB_PROGRESS h_progress(IBackgroundCopyJob *job);
+const char *h_state_name(BG_JOB_STATE s);
+/* Prints the job's state, progress and error (if any) as "# " lines. */
+void h_dump_job(IBackgroundCopyJob *job);
+
+/* ---- files ---- */
+/* Creates <docroot>/<name> with `size` bytes of deterministic pseudo-random content (seeded by the
+ * name) and returns its path. Large files are written as a 1 MiB random block repeated, each copy
+ * stamped with its index, so 1 GiB takes well under a second of CPU. */
+char *h_make_file(const char *name, uint64_t size);
+bool h_file_exists(const char *path);
+int64_t h_file_size(const char *path);    /* -1 when missing */
+/* True when both files exist and are byte-identical. */
+bool h_files_equal(const char *a, const char *b);
+/* SHA-256 of a file as 64 hex digits (+ NUL); fails the test when the file cannot be read. */
+void h_sha256_file(const char *path, char ret_hex[65]);
+/* Number of entries in `dir` named like a dosvc temp file (.dosvc-*.part, and any other .dosvc-*). */
+unsigned h_count_temp_files(const char *dir);
+/* Number of entries in `dir`, "." and ".." excluded (-1 when it cannot be read). */
+int h_count_entries(const char *dir);
+void h_list_dir(const char *dir);        /* "# " lines, for diagnostics */
+
+/* ---- the daemon ---- */
+pid_t h_daemon_pid(void);                /* from $XDG_RUNTIME_DIR/dosvc/pid; -1 when unknown */
+bool h_pid_alive(pid_t pid);             /* exists and is not a zombie */
+/* Sends `sig` to the daemon and waits (≤ 10 s) until it is gone; fails the test when it is not. */
+void h_daemon_kill_and_wait(int sig);
+void h_daemon_log_tail(unsigned lines);   /* the end of <state>/dosvc/dosvc.log as "# " lines */
+
+/* ---- nginx's access log ---- */
+typedef struct HLogEntry {
+        char method[16];
+        char uri[512];
+        int status;
+        char range[128];        /* "-" when the request had no Range header */
+        char if_range[256];     /* "-" when none; quotes come out as \x22 */
+        uint64_t bytes_sent;    /* headers included */
+} HLogEntry;
+/* Reads every complete line of the access log. Returns the count (≥ 0); *ret is malloc'ed. */
+size_t h_access_log(HLogEntry **ret);
+/* Lines whose uri equals `uri` (NULL: any), status equals `status` (0: any) and whose Range header
+ * starts with `range_prefix` (NULL: any; "-" matches requests without Range). */
+unsigned h_access_log_count(const char *uri, int status, const char *range_prefix);
+void h_access_log_dump(const char *uri);  /* "# " lines, for diagnostics */
+
+/* ---- time ---- */
+uint64_t h_now_ms(void);                 /* CLOCK_MONOTONIC */
+void h_sleep_ms(unsigned ms);
+uint64_t h_filetime(const FILETIME *ft); /* the 64-bit count */

@@ -1,0 +1,598 @@
+/* test-store.c: the SQLite job store (src/daemon/store.c), on a real database in a temp dir.
+ *
+ * Every test gets a fresh directory (mkdtemp) and a store path inside it; rows the store would
+ * never write (unknown enum values, a newer schema) are planted with the sqlite3 API directly. */
+#include <errno.h>
+#include <setjmp.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "macro.h"
+#include "store.h"
+
+typedef struct Fixture {
+        char dir[64];
+        char path[128];
+} Fixture;
+
+static const sd_id128_t id_a = { .bytes = {
+        0x3f, 0x25, 0x04, 0xe0, 0x4f, 0x89, 0x11, 0xd3, 0x9a, 0x0c, 0x03, 0x05, 0xe8, 0x2c, 0x33, 0x01 } };
+static const sd_id128_t id_b = { .bytes = {
+        0xb0, 0x0b, 0xb0, 0x0b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b } };
+static const sd_id128_t id_c = { .bytes = {
+        0xc0, 0x0c, 0xc0, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0c } };
+
+static int setup(void **state) {
+        Fixture *fx = calloc(1, sizeof(Fixture));
+
+        assert_non_null(fx);
+        (void) snprintf(fx->dir, sizeof fx->dir, "/tmp/test-store-XXXXXX");
+        assert_non_null(mkdtemp(fx->dir));
+        (void) snprintf(fx->path, sizeof fx->path, "%s/jobs.db", fx->dir);
+        *state = fx;
+        return 0;
+}
+
+static int teardown(void **state) {
+        Fixture *fx = *state;
+        static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+        char p[160];
+
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                (void) snprintf(p, sizeof p, "%s%s", fx->path, suffixes[i]);
+                (void) unlink(p);
+        }
+        assert_int_equal(rmdir(fx->dir), 0);
+        free(fx);
+        return 0;
+}
+
+/* Runs SQL on the database behind the store's back. */
+static void raw_exec(const char *path, const char *sql) {
+        sqlite3 *db = NULL;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static long long raw_count(const char *path, const char *sql) {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        long long n;
+
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+        return n;
+}
+
+static Store *open_store(const Fixture *fx) {
+        Store *s = NULL;
+
+        assert_int_equal(store_open(fx->path, &s), 0);
+        assert_non_null(s);
+        return s;
+}
+
+static void free_jobs(Job **jobs, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                job_free(jobs[i]);
+        free(jobs);
+}
+
+static Job *plain_job(const sd_id128_t *id, const char *name, usec_t created) {
+        Job *j = NULL;
+
+        assert_int_equal(job_new(id, name, BG_JOB_TYPE_DOWNLOAD, 1000, created, &j), 0);
+        return j;
+}
+
+/* A job with every field away from its default, two files and an error. */
+static Job *full_job(void) {
+        static const BG_FILE_RANGE ranges[] = { { 100, 100 }, { 900, BG_LENGTH_TO_EOF }, { 400, 100 } };
+        Job *j = plain_job(&id_a, "Full job ✓", 1700000000000001);
+        JobFile *f0 = NULL, *f1 = NULL;
+
+        j->description = strdup("a description");
+        assert_non_null(j->description);
+        j->state = BG_JOB_STATE_TRANSIENT_ERROR;
+        j->priority = BG_JOB_PRIORITY_FOREGROUND;
+        j->owner = 4000000000u;
+        j->notify_flags = 0x3b;
+        j->no_progress_timeout = 3600;
+        j->minimum_retry_delay = 5;
+        j->error_count = 7;
+        j->modification_time = 1700000000000002;
+        j->transfer_completion_time = 1700000000000003;
+        j->final_time = 1700000000000004;
+        job_set_error(j, (HRESULT) 0x80190194u, BG_ERROR_CONTEXT_REMOTE_FILE, 1, "https", "HTTP 404 from %s",
+                      "https://example.com/b");
+
+        assert_int_equal(job_add_file(j, "content-0", "https://example.com/a", "/srv/dl/a.bin", NULL, 0,
+                                      123456789012, &f0), 0);
+        f0->bytes_durable = 65536;
+        f0->bytes_written = 70000;
+        f0->transferred = true;
+        f0->completed = true;
+        f0->etag = strdup("\"abc\"");
+        f0->last_modified = strdup("Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_non_null(f0->etag);
+        assert_non_null(f0->last_modified);
+
+        assert_int_equal(job_add_file(j, "", "https://example.com/b", "/srv/dl/b.bin", ranges, 3,
+                                      BG_SIZE_UNKNOWN, &f1), 0);
+        assert_int_equal(f1->bytes_total, BG_SIZE_UNKNOWN);
+        f1->bytes_durable = 0;
+        return j;
+}
+
+static void save_all(Store *s, const Job *j) {
+        assert_int_equal(store_save_job(s, j), 0);
+        for (size_t i = 0; i < j->n_files; i++)
+                assert_int_equal(store_save_file(s, j->files[i]), 0);
+}
+
+static void test_store__open_creates_a_private_file_at_the_current_schema(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = NULL;
+        struct stat st;
+        mode_t old;
+        int v = -1;
+
+        _cleanup_(job_freep) Job *j = plain_job(&id_a, "a", 1);
+        char wal[160];
+
+        old = umask(0);                 /* the mode must not depend on the umask */
+        s = open_store(fx);
+        assert_int_equal(store_save_job(s, j), 0);      /* makes the -wal file */
+        (void) umask(old);
+
+        assert_int_equal(stat(fx->path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+        (void) snprintf(wal, sizeof wal, "%s-wal", fx->path);
+        assert_int_equal(stat(wal, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+        assert_int_equal(store_schema_version(s, &v), 0);
+        assert_int_equal(v, STORE_SCHEMA_VERSION);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+                         STORE_SCHEMA_VERSION);
+}
+
+static void test_store__uses_wal(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+
+        /* WAL is a property of the file: another connection sees it. */
+        assert_non_null(s);
+        assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *) sqlite3_column_text(st, 0), "wal");
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void test_store__empty_store_loads_nothing(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        Job **jobs = NULL;
+        size_t n = 99;
+
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 0);
+        free_jobs(jobs, n);
+}
+
+static void test_store__round_trips_every_field(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *j = full_job();
+        Store *s = open_store(fx);
+        Job **jobs = NULL, *k;
+        size_t n = 0;
+
+        save_all(s, j);
+        s = store_close(s);
+        s = open_store(fx);             /* what matters is what a restart sees */
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        assert_int_equal(n, 1);
+        k = jobs[0];
+
+        assert_true(sd_id128_equal(k->id, id_a));
+        assert_string_equal(k->display_name, "Full job ✓");
+        assert_string_equal(k->description, "a description");
+        assert_int_equal(k->type, BG_JOB_TYPE_DOWNLOAD);
+        assert_int_equal(k->state, BG_JOB_STATE_TRANSIENT_ERROR);
+        assert_int_equal(k->priority, BG_JOB_PRIORITY_FOREGROUND);
+        assert_int_equal(k->owner, 4000000000u);
+        assert_int_equal(k->notify_flags, 0x3b);
+        assert_int_equal(k->no_progress_timeout, 3600);
+        assert_int_equal(k->minimum_retry_delay, 5);
+        assert_int_equal(k->error_count, 7);
+        assert_int_equal(k->creation_time, 1700000000000001);
+        assert_int_equal(k->modification_time, 1700000000000002);
+        assert_int_equal(k->transfer_completion_time, 1700000000000003);
+        assert_int_equal(k->final_time, 1700000000000004);
+        assert_int_equal((uint32_t) k->error.hresult, 0x80190194u);
+        assert_int_equal(k->error.context, BG_ERROR_CONTEXT_REMOTE_FILE);
+        assert_int_equal(k->error.file_index, 1);
+        assert_string_equal(k->error.description, "HTTP 404 from https://example.com/b");
+        assert_string_equal(k->error.protocol, "https");
+        assert_null(k->manager);
+        assert_null(k->transfer);
+        assert_null(k->bus_slot);
+        assert_int_equal(k->queued_seq, 0);
+
+        assert_int_equal(k->n_files, 2);
+        for (size_t i = 0; i < 2; i++) {
+                const JobFile *a = j->files[i], *b = k->files[i];
+
+                assert_ptr_equal(b->job, k);
+                assert_int_equal(b->index, i);
+                assert_string_equal(b->file_id, a->file_id);
+                assert_string_equal(b->remote_url, a->remote_url);
+                assert_string_equal(b->local_path, a->local_path);
+                assert_string_equal(b->temp_path, a->temp_path);
+                assert_int_equal(b->n_ranges, a->n_ranges);
+                for (size_t r = 0; r < a->n_ranges; r++) {
+                        assert_int_equal(b->ranges[r].InitialOffset, a->ranges[r].InitialOffset);
+                        assert_int_equal(b->ranges[r].Length, a->ranges[r].Length);
+                }
+                assert_int_equal(b->bytes_total, a->bytes_total);
+                assert_int_equal(b->bytes_durable, a->bytes_durable);
+                /* Only durable bytes survive a restart: the temp file is cut back to them. */
+                assert_int_equal(b->bytes_written, a->bytes_durable);
+                assert_int_equal(b->transferred, a->transferred);
+                assert_int_equal(b->completed, a->completed);
+        }
+        assert_null(k->files[0]->ranges);
+        assert_int_equal(k->files[1]->ranges[1].Length, BG_LENGTH_TO_EOF);
+        assert_int_equal(k->files[1]->bytes_total, BG_SIZE_UNKNOWN);
+        assert_string_equal(k->files[0]->etag, "\"abc\"");
+        assert_string_equal(k->files[0]->last_modified, "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_null(k->files[1]->etag);
+        assert_null(k->files[1]->last_modified);
+
+        free_jobs(jobs, n);
+}
+
+static void test_store__null_and_empty_strings_stay_apart(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *j = plain_job(&id_a, "", 1);
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        j->description = strdup("");
+        assert_non_null(j->description);
+        assert_int_equal(store_save_job(s, j), 0);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(jobs[0]->display_name, "");
+        assert_string_equal(jobs[0]->description, "");
+        assert_null(jobs[0]->error.description);
+        assert_null(jobs[0]->error.protocol);
+        assert_int_equal(jobs[0]->error.file_index, -1);
+        free_jobs(jobs, n);
+}
+
+static void test_store__saving_a_job_again_updates_it_and_keeps_its_files(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *j = full_job();
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        save_all(s, j);
+        j->state = BG_JOB_STATE_QUEUED;
+        job_clear_error(j);
+        free(j->description);
+        j->description = NULL;
+        assert_int_equal(store_save_job(s, j), 0);
+
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs"), 1);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 2);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(jobs[0]->state, BG_JOB_STATE_QUEUED);
+        assert_null(jobs[0]->description);
+        assert_int_equal(jobs[0]->error.hresult, 0);
+        assert_null(jobs[0]->error.description);
+        assert_int_equal(jobs[0]->n_files, 2);
+        free_jobs(jobs, n);
+}
+
+static void test_store__file_progress_updates_only_progress(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *j = full_job();
+        JobFile *f = j->files[1];
+        Job **jobs = NULL;
+        size_t n = 0;
+        const JobFile *g;
+
+        save_all(s, j);
+        f->bytes_total = 300;
+        f->bytes_durable = 250;
+        f->transferred = true;
+        f->completed = true;
+        f->etag = strdup("W/\"v2\"");
+        f->last_modified = strdup("Thu, 01 Jan 2026 00:00:00 GMT");
+        /* Not a progress field: must not reach the store through this call. */
+        free(f->remote_url);
+        f->remote_url = strdup("https://example.com/changed");
+        assert_int_equal(store_save_file_progress(s, f), 0);
+
+        /* Twice, as the transfer loop does: the cached statement is reusable. */
+        f->bytes_durable = 260;
+        assert_int_equal(store_save_file_progress(s, f), 0);
+
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        g = jobs[0]->files[1];
+        assert_int_equal(g->bytes_total, 300);
+        assert_int_equal(g->bytes_durable, 260);
+        assert_int_equal(g->bytes_written, 260);
+        assert_true(g->transferred);
+        assert_true(g->completed);
+        assert_string_equal(g->etag, "W/\"v2\"");
+        assert_string_equal(g->last_modified, "Thu, 01 Jan 2026 00:00:00 GMT");
+        assert_string_equal(g->remote_url, "https://example.com/b");
+        /* The other file is untouched. */
+        assert_int_equal(jobs[0]->files[0]->bytes_durable, 65536);
+        free_jobs(jobs, n);
+}
+
+static void test_store__file_progress_without_a_row_is_enoent(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *j = full_job();
+
+        assert_int_equal(store_save_job(s, j), 0);
+        assert_int_equal(store_save_file_progress(s, j->files[0]), -ENOENT);
+}
+
+static void test_store__file_of_an_unsaved_job_is_refused(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *j = full_job();
+
+        /* The foreign key: a file row needs its job row. */
+        assert_true(store_save_file(s, j->files[0]) < 0);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 0);
+}
+
+static void test_store__delete_cascades_to_files(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *a = full_job();
+        _cleanup_(job_freep) Job *b = plain_job(&id_b, "b", 2);
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        assert_int_equal(job_add_file(b, "", "http://h/x", "/d/x", NULL, 0, 1, NULL), 0);
+        save_all(s, a);
+        save_all(s, b);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 3);
+
+        assert_int_equal(store_delete_job(s, &a->id), 0);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs"), 1);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 1);
+
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_true(sd_id128_equal(jobs[0]->id, id_b));
+        assert_int_equal(jobs[0]->n_files, 1);
+        free_jobs(jobs, n);
+}
+
+static void test_store__delete_of_an_unknown_job_is_not_an_error(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+
+        assert_int_equal(store_delete_job(s, &id_c), 0);
+}
+
+static void test_store__jobs_load_in_creation_order(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *a = plain_job(&id_a, "a", 300);
+        _cleanup_(job_freep) Job *b = plain_job(&id_b, "b", 100);
+        _cleanup_(job_freep) Job *c = plain_job(&id_c, "c", 300);
+        Store *s = open_store(fx);
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        /* c after a at the same time: insertion order breaks the tie, even after an update. */
+        assert_int_equal(store_save_job(s, a), 0);
+        assert_int_equal(store_save_job(s, c), 0);
+        assert_int_equal(store_save_job(s, b), 0);
+        a->state = BG_JOB_STATE_QUEUED;
+        assert_int_equal(store_save_job(s, a), 0);
+        s = store_close(s);
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        assert_int_equal(n, 3);
+        assert_string_equal(jobs[0]->display_name, "b");
+        assert_string_equal(jobs[1]->display_name, "a");
+        assert_string_equal(jobs[2]->display_name, "c");
+        assert_int_equal(jobs[1]->state, BG_JOB_STATE_QUEUED);
+        free_jobs(jobs, n);
+}
+
+static void test_store__rollback_discards_and_commit_keeps(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *a = full_job();
+        _cleanup_(job_freep) Job *b = plain_job(&id_b, "b", 2);
+
+        assert_int_equal(store_begin(s), 0);
+        assert_int_equal(store_begin(s), -EBUSY);       /* no nesting */
+        save_all(s, a);
+        assert_int_equal(store_rollback(s), 0);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs"), 0);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 0);
+
+        assert_int_equal(store_begin(s), 0);
+        save_all(s, a);
+        save_all(s, b);
+        assert_int_equal(store_commit(s), 0);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs"), 2);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 2);
+
+        assert_int_equal(store_commit(s), -EINVAL);     /* nothing to commit */
+        assert_int_equal(store_rollback(s), 0);         /* nothing to roll back: harmless */
+}
+
+static void test_store__load_inside_a_transaction(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(store_closep) Store *s = open_store(fx);
+        _cleanup_(job_freep) Job *a = full_job();
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        assert_int_equal(store_begin(s), 0);
+        save_all(s, a);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(store_commit(s), 0);
+        free_jobs(jobs, n);
+}
+
+static void test_store__reopen_keeps_the_schema_version(void **state) {
+        Fixture *fx = *state;
+        Store *s;
+        int v = -1;
+
+        s = open_store(fx);
+        s = store_close(s);
+        s = open_store(fx);
+        assert_int_equal(store_schema_version(s, &v), 0);
+        assert_int_equal(v, STORE_SCHEMA_VERSION);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM meta"), 1);
+        store_close(s);
+}
+
+static void test_store__newer_schema_is_eproto(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *a = full_job();
+        Store *s = open_store(fx);
+
+        save_all(s, a);
+        s = store_close(s);
+        raw_exec(fx->path, "UPDATE meta SET value = 99 WHERE key = 'schema_version'");
+
+        assert_int_equal(store_open(fx->path, &s), -EPROTO);
+        assert_null(s);
+        /* Refusing touched nothing. */
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 99);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 2);
+}
+
+static void test_store__not_a_database_is_an_error(void **state) {
+        Fixture *fx = *state;
+        Store *s = NULL;
+        FILE *f;
+
+        f = fopen(fx->path, "we");
+        assert_non_null(f);
+        for (int i = 0; i < 200; i++)
+                fputs("this is not an SQLite database\n", f);
+        assert_int_equal(fclose(f), 0);
+
+        assert_int_equal(store_open(fx->path, &s), -EBADMSG);
+        assert_null(s);
+}
+
+static void test_store__unknown_values_skip_only_that_job(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *a = full_job();
+        _cleanup_(job_freep) Job *b = plain_job(&id_b, "b", 2);
+        _cleanup_(job_freep) Job *c = plain_job(&id_c, "c", 3);
+        Store *s = open_store(fx);
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        assert_int_equal(job_add_file(c, "", "http://h/x", "/d/x", NULL, 0, 1, NULL), 0);
+        save_all(s, a);
+        save_all(s, b);
+        save_all(s, c);
+        s = store_close(s);
+
+        /* A state no dosvc writes, and a range blob that is not 16-byte pairs. */
+        raw_exec(fx->path, "UPDATE jobs SET state = 42 WHERE display_name = 'b'");
+        raw_exec(fx->path, "UPDATE files SET ranges = x'0102030405' WHERE local_path = '/d/x'");
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_true(sd_id128_equal(jobs[0]->id, id_a));
+        free_jobs(jobs, n);
+
+        /* Each other kind of unknown value is refused the same way. */
+        static const char *const corruptions[] = {
+                "UPDATE jobs SET priority = 4",
+                "UPDATE jobs SET type = 3",
+                "UPDATE jobs SET error_context = 8",
+                "UPDATE jobs SET state = -1",
+                "UPDATE jobs SET error_file_index = -2",
+                "UPDATE jobs SET id = 'not-an-id'",
+                "UPDATE files SET idx = 5 WHERE idx = 1",
+                "UPDATE files SET local_path = 'relative/path' WHERE idx = 0",
+        };
+        s = store_close(s);
+        for (size_t i = 0; i < ELEMENTSOF(corruptions); i++) {
+                raw_exec(fx->path, "DELETE FROM files; DELETE FROM jobs");
+                s = open_store(fx);
+                save_all(s, a);
+                s = store_close(s);
+                raw_exec(fx->path, corruptions[i]);
+
+                s = open_store(fx);
+                assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+                if (n != 0)
+                        fail_msg("loaded a job after \"%s\"", corruptions[i]);
+                free_jobs(jobs, n);
+                s = store_close(s);
+        }
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_store__open_creates_a_private_file_at_the_current_schema, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__uses_wal, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__empty_store_loads_nothing, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__round_trips_every_field, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__null_and_empty_strings_stay_apart, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__saving_a_job_again_updates_it_and_keeps_its_files, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__file_progress_updates_only_progress, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__file_progress_without_a_row_is_enoent, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__file_of_an_unsaved_job_is_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__delete_cascades_to_files, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__delete_of_an_unknown_job_is_not_an_error, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__jobs_load_in_creation_order, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__rollback_discards_and_commit_keeps, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__load_inside_a_transaction, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__reopen_keeps_the_schema_version, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__newer_schema_is_eproto, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__not_a_database_is_an_error, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__unknown_values_skip_only_that_job, setup, teardown),
+        };
+
+        return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
