@@ -25,8 +25,10 @@ s.close()'
 
 # nginx_write_conf PREFIX DOCROOT PORT: the config shared with the C harness. Locations:
 #   /           the docroot at full speed
-#   /slow/      the docroot at 2 MB/s per connection
-#   /veryslow/  the docroot at 200 kB/s per connection
+#   /slow/      the docroot at 2 MiB/s per request
+#   /veryslow/  the docroot at 200 KiB/s per request
+# nginx's limit_rate lets the first second's worth of each request go at once (2 MiB on /slow/), then
+# holds the rate.
 nginx_write_conf() {
         local prefix=$1 docroot=$2 port=$3 user_line=
         if [ "$(id -u)" -eq 0 ]; then

@@ -103,7 +103,9 @@ static const Verb verbs[] = {
                 "      If the job fails, prints the error (HRESULT, name, message, context and the\n"
                 "      service's description), cancels the job and exits 1. On SIGINT (Ctrl-C) or\n"
                 "      SIGTERM, cancels the job and exits 130. A temporary error (e.g. the server is\n"
-                "      unreachable) is retried by the service, and transfer keeps waiting.\n",
+                "      unreachable) is retried by the service, and transfer keeps waiting, as it does\n"
+                "      for a job another client suspends; a job another client cancels or completes\n"
+                "      ends transfer with status 1.\n",
         },
         {
                 "help", 0, 1, 0, verb_help, "[VERB]",
@@ -349,7 +351,8 @@ int main(int argc, char **argv) {
         c.verb = v->name;
 
         if (help) {
-                if (v->run == verb_help)
+                /* "doadmin --help help VERB" is "doadmin help VERB"; "doadmin help --help" is about help. */
+                if (v->run == verb_help && argc - optind - 1 > 0)
                         return verb_help(&c, argc - optind - 1, argv + optind + 1);
                 help_verb(v);
                 return output_flush(c.verb);

@@ -293,7 +293,9 @@ static const char *format_progress_bytes(char *buf, size_t l, const BG_JOB_PROGR
         char done[FORMAT_BYTES_MAX], total[FORMAT_BYTES_MAX];
         int percent = progress_percent(p->BytesTransferred, p->BytesTotal);
 
-        if (percent < 0)
+        if (p->FilesTotal == 0) /* no files, nothing to be a percentage of */
+                (void) snprintf(buf, l, "%s", format_bytes(done, p->BytesTransferred));
+        else if (percent < 0)
                 (void) snprintf(buf, l, "%s / unknown", format_bytes(done, p->BytesTransferred));
         else
                 (void) snprintf(buf, l, "%s / %s (%d%%)", format_bytes(done, p->BytesTransferred),
@@ -468,7 +470,9 @@ static void list_print(const JobInfo *infos, size_t n) {
                 char id[GUID_STRING_MAX], progress[64], percent[16];
                 int p = progress_percent(i->progress.BytesTransferred, i->progress.BytesTotal);
 
-                if (p < 0)
+                if (i->progress.FilesTotal == 0)
+                        (void) snprintf(percent, sizeof(percent), "-");
+                else if (p < 0)
                         (void) snprintf(percent, sizeof(percent), "?");
                 else
                         (void) snprintf(percent, sizeof(percent), "%d%%", p);

@@ -39,6 +39,7 @@ typedef uint64_t usec_t;
 #define RATE_SAMPLES 64u                   /* > RATE_WINDOW_USEC / poll interval */
 #define BAR_WIDTH_MIN 10
 #define BAR_WIDTH_MAX 40
+#define BAR_TEXT_RESERVE 64                /* columns kept for the text, so the bar keeps its width */
 #define LINE_MAX_WIDTH 512
 
 typedef struct RateSample {
@@ -142,6 +143,9 @@ static void display_update(Display *d, BG_JOB_STATE state, const BG_JOB_PROGRESS
         bool state_changed = state != d->last_state;
 
         rate = display_rate(d, t, p->BytesTransferred);
+        /* Until the window holds enough, and for transfers shorter than it: the average so far. */
+        if (rate < 0 && d->start > 0 && t - d->start >= 50 * USEC_PER_MSEC)
+                rate = (double) p->BytesTransferred * USEC_PER_SEC / (double) (t - d->start);
         d->last_state = state;
         if (d->quiet)
                 return;
@@ -164,7 +168,9 @@ static void display_update(Display *d, BG_JOB_STATE state, const BG_JOB_PROGRESS
                 format_bytes(rate_s, (uint64_t) rate);
         else
                 (void) snprintf(rate_s, sizeof(rate_s), "--");
-        if (rate > 0 && percent >= 0)
+        if (percent >= 0 && p->BytesTransferred >= p->BytesTotal)
+                format_duration(eta, 0);
+        else if (rate > 0 && percent >= 0)
                 format_duration(eta, (uint64_t) ((double) (p->BytesTotal - p->BytesTransferred) / rate));
         else
                 format_duration(eta, UINT64_MAX);
@@ -185,29 +191,26 @@ static void display_update(Display *d, BG_JOB_STATE state, const BG_JOB_PROGRESS
 
         {
                 int cols = (int) terminal_columns() - 1; /* never touch the last column: no wrap */
-                int bar = cols - len - 3;
+                int bar = MIN(cols - BAR_TEXT_RESERVE - 3, BAR_WIDTH_MAX);
                 char bar_s[BAR_WIDTH_MAX + 1];
                 int out_len;
 
-                if (bar > BAR_WIDTH_MAX)
-                        bar = BAR_WIDTH_MAX;
                 if (bar >= BAR_WIDTH_MIN) {
                         int fill = percent < 0 ? 0 : percent * bar / 100;
 
                         memset(bar_s, '#', (size_t) fill);
                         memset(bar_s + fill, '.', (size_t) (bar - fill));
                         bar_s[bar] = '\0';
-                        out_len = fprintf(stderr, "\r[%s] %s", bar_s, line);
-                        out_len -= 1; /* the \r */
+                        len = MIN(len, cols - bar - 3);
+                        out_len = fprintf(stderr, "\r[%s] %.*s", bar_s, len, line) - 1; /* minus the \r */
                 } else {
-                        if (len > cols && cols > 0)
-                                len = cols;
+                        len = MIN(len, MAX(cols, 1));
                         out_len = fprintf(stderr, "\r%.*s", len, line) - 1;
                 }
                 /* Overwrite what is left of a longer previous line. */
                 if (out_len < d->last_len)
                         fprintf(stderr, "%*s", d->last_len - out_len, "");
-                d->last_len = out_len;
+                d->last_len = MAX(out_len, d->last_len);
                 fflush(stderr);
         }
 }
@@ -364,7 +367,6 @@ int verb_transfer(Context *c, int argc, char **argv) {
                         JobErrorInfo e = {};
                         char headline[128];
 
-                        display_update(&d, state, &progress, /* force= */ true);
                         display_finish(&d);
                         (void) snprintf(headline, sizeof(headline), "job %s failed; cancelling it.", id);
                         if (SUCCEEDED(job_error_info_read(job, &e)))
@@ -423,9 +425,13 @@ int verb_transfer(Context *c, int argc, char **argv) {
                 char bytes[FORMAT_BYTES_MAX], elapsed[FORMAT_DURATION_MAX];
                 usec_t t = now_usec() - d.start;
 
-                fprintf(stderr, "doadmin: %s: job %s done: %zu file%s, %s in %s.\n", c->verb, id, n_files,
-                        n_files == 1 ? "" : "s", format_bytes(bytes, progress.BytesTransferred),
-                        format_duration(elapsed, (t + USEC_PER_SEC / 2) / USEC_PER_SEC));
+                char rate[FORMAT_BYTES_MAX];
+
+                fprintf(stderr, "doadmin: %s: job %s done: %zu file%s, %s in %s (%s/s).\n", c->verb, id,
+                        n_files, n_files == 1 ? "" : "s", format_bytes(bytes, progress.BytesTransferred),
+                        format_duration(elapsed, (t + USEC_PER_SEC / 2) / USEC_PER_SEC),
+                        format_bytes(rate, t > 0 ? (uint64_t) ((double) progress.BytesTransferred *
+                                                               USEC_PER_SEC / (double) t) : 0));
         }
         r = EXIT_OK;
         goto finish;

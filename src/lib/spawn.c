@@ -152,11 +152,19 @@ static int fork_daemon(const char *path, const char *log_path) {
                 _exit(EXIT_SUCCESS);
         }
 
-        while (waitpid(pid, &status, 0) < 0)
+        for (;;) {
+                if (waitpid(pid, &status, 0) >= 0) {
+                        if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_SUCCESS)
+                                return -ECHILD;
+                        break;
+                }
+                /* ECHILD: the host program ignores SIGCHLD or reaps every child itself; the
+                 * intermediate child is gone either way, and the pipe below tells about the exec. */
+                if (errno == ECHILD)
+                        break;
                 if (errno != EINTR)
                         return -errno;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_SUCCESS)
-                return -ECHILD;
+        }
 
         /* EOF: the exec worked (close-on-exec closed the last write end); an int: its errno. */
         pipe_write = safe_close(pipe_write);

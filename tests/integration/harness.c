@@ -654,7 +654,9 @@ static bool port_answers(int port) {
         return r == 0;
 }
 
-/* The same config as scripts/lib-nginx.sh (keep them in step). */
+/* The same config as scripts/lib-nginx.sh (keep them in step). /slow/ and /veryslow/ serve the
+ * docroot at 2 MiB/s and 200 KiB/s per request; nginx's limit_rate lets the first second's worth of
+ * each request go at once, so a file meant to be "surely underway" needs several seconds' worth. */
 static void write_nginx_conf(const char *conf, int port) {
         FILE *f = fopen(conf, "we");
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
+#include <string.h>
 #include <sys/types.h>
 #include <deliveryoptimization.h>
 
@@ -70,7 +71,7 @@ const char *h_hr_name(HRESULT hr);   /* "DO_E_INVALID_STATE" or "0x…" (static 
 
 /* ---- the world ---- */
 const char *h_root(void);          /* the temp root */
-const char *h_docroot(void);       /* what nginx serves at / (and /slow/, /veryslow/) */
+const char *h_docroot(void);       /* served at / ; also at /slow/ (2 MiB/s) and /veryslow/ (200 KiB/s) */
 const char *h_runtime_dir(void);   /* $XDG_RUNTIME_DIR */
 const char *h_state_dir(void);     /* $XDG_STATE_HOME */
 int h_port(void);                  /* nginx's port on 127.0.0.1 */

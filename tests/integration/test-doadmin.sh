@@ -12,6 +12,9 @@ set -o pipefail
 
 : "${DOADMIN:?DOADMIN must name the doadmin binary}"
 : "${DOSVC_DAEMON:?DOSVC_DAEMON must name the dosvc binary}"
+# Absolute, since the test changes directory to check relative local paths.
+DOADMIN=$(realpath "$DOADMIN")
+DOSVC_DAEMON=$(realpath "$DOSVC_DAEMON")
 export DOSVC_DAEMON
 unset DOSVC_BUS_ADDRESS
 
@@ -58,6 +61,18 @@ status_of() {
     local rc=0
     "$@" || rc=$?
     echo "$rc"
+}
+
+# Stderr and stdout of a command expected to fail, for grep; its status is checked separately.
+errors_of() {
+    "$@" 2>&1 || :
+}
+
+# grep that reads all of its input: `grep -q` may exit early and make the writer die of SIGPIPE,
+# which pipefail would report as a failure. Not for use under `(! ...)`: bash 5.2 does not extend the
+# negation's errexit exemption to a function run as a pipeline element there, so those use grep.
+contains() {
+    grep "$@" >/dev/null
 }
 
 # json_get FIELD: prints one field of the JSON object on stdin (python3 expression on `d`).
@@ -145,15 +160,15 @@ done
 URL="http://127.0.0.1:$PORT"
 
 # --- help, version, usage errors (no daemon needed) ---------------------------------------------------
-doadmin --help | grep -q '^SYNOPSIS'
-doadmin --help | grep -q 'EXIT STATUS'
-doadmin --help | grep -q 'DOSVC_DAEMON'
-doadmin help | grep -q 'XDG_RUNTIME_DIR'
-doadmin --version | grep -q '^doadmin [0-9]'
+doadmin --help | contains '^SYNOPSIS'
+doadmin --help | contains 'EXIT STATUS'
+doadmin --help | contains 'DOSVC_DAEMON'
+doadmin help | contains 'XDG_RUNTIME_DIR'
+doadmin --version | contains '^doadmin [0-9]'
 for verb in create addfile resume suspend cancel complete info list setpriority transfer help; do
-    doadmin "$verb" --help | grep -q "^Usage: doadmin \[OPTIONS\] $verb"
+    doadmin "$verb" --help | contains "^Usage: doadmin \[OPTIONS\] $verb"
 done
-doadmin help transfer | grep -q 'SIGINT'
+doadmin help transfer | contains 'SIGINT'
 [[ $(status_of doadmin) -eq 2 ]]
 [[ $(status_of doadmin frobnicate) -eq 2 ]]
 [[ $(status_of doadmin --frobnicate list) -eq 2 ]]
@@ -164,7 +179,7 @@ doadmin help transfer | grep -q 'SIGINT'
 [[ $(status_of doadmin resume --priority high 3f2504e0-4f89-11d3-9a0c-0305e82c3301) -eq 2 ]]
 [[ $(status_of doadmin transfer name "$URL/one.bin") -eq 2 ]]
 [[ $(status_of doadmin transfer --priority urgent name "$URL/one.bin" "$DEST/x") -eq 2 ]]
-doadmin info not-a-guid 2>&1 | grep -q "doadmin: info: 'not-a-guid' is not a job GUID"
+errors_of doadmin info not-a-guid | contains "doadmin: info: 'not-a-guid' is not a job GUID"
 # Usage errors never start the service.
 [[ ! -e "$XDG_RUNTIME_DIR/dosvc/pid" ]]
 
@@ -173,7 +188,7 @@ doadmin info not-a-guid 2>&1 | grep -q "doadmin: info: 'not-a-guid' is not a job
     export XDG_RUNTIME_DIR="$WORK/runtime-none" DOSVC_DAEMON=/nonexistent/dosvc
     mkdir -m 0700 "$XDG_RUNTIME_DIR"
     [[ $(status_of doadmin list) -eq 1 ]]
-    doadmin list 2>&1 | grep -q '0x80D01001 DO_E_NO_SERVICE'
+    errors_of doadmin list | contains '0x80D01001 DO_E_NO_SERVICE'
 )
 
 # --- list with no jobs (starts the daemon) --------------------------------------------------------
@@ -184,8 +199,8 @@ doadmin list
 # --- create, info, setpriority ------------------------------------------------------------------------
 JOB=$(doadmin create "first job")
 [[ "$JOB" =~ ^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$ ]]
-doadmin info "$JOB" | grep -q '^State: *SUSPENDED$'
-doadmin info "$JOB" | grep -q '^Name: *first job$'
+doadmin info "$JOB" | contains '^State: *SUSPENDED$'
+doadmin info "$JOB" | contains '^Name: *first job$'
 doadmin --json info "$JOB" | python3 -c '
 import json, re, sys
 d = json.load(sys.stdin)
@@ -215,14 +230,14 @@ doadmin setpriority "$JOB" FOREGROUND
 
 # Resume on a job with no files: DO_E_JOB_EMPTY, the job stays SUSPENDED.
 [[ $(status_of doadmin resume "$JOB") -eq 1 ]]
-doadmin resume "$JOB" 2>&1 | grep -q '^doadmin: resume: 0x80D02004 DO_E_JOB_EMPTY: '
+errors_of doadmin resume "$JOB" | contains '^doadmin: resume: 0x80D02004 DO_E_JOB_EMPTY: '
 [[ "$(job_state "$JOB")" == SUSPENDED ]]
 
 # --- list -------------------------------------------------------------------------------------------
 JOB2=$(doadmin create --priority low "second job")
-doadmin list | grep -q '^GUID  *STATE  *PRIORITY  *PROGRESS  *NAME'
-doadmin list | grep -F "$JOB" | grep -q 'first job'
-doadmin list | grep -F "$JOB2" | grep -q 'LOW'
+doadmin list | contains '^GUID  *STATE  *PRIORITY  *PROGRESS  *NAME'
+doadmin list | grep -F "$JOB" | contains 'first job'
+doadmin list | grep -F "$JOB2" | contains 'LOW'
 doadmin --json list | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -244,7 +259,7 @@ assert d["name"] == "json job" and d["id"].startswith("{"), d
 doadmin addfile "$JOB2" "$URL/small.bin" "$DEST/cancelled.bin"
 doadmin cancel "$JOB2"
 [[ $(status_of doadmin info "$JOB2") -eq 1 ]]
-doadmin info "$JOB2" 2>&1 | grep -q "^doadmin: info: 0x80D02003 DO_E_JOB_NOT_FOUND: "
+errors_of doadmin info "$JOB2" | contains "^doadmin: info: 0x80D02003 DO_E_JOB_NOT_FOUND: "
 [[ $(status_of doadmin cancel "$JOB2") -eq 1 ]]
 (! doadmin list | grep -F "$JOB2")
 [[ ! -e "$DEST/cancelled.bin" ]]
@@ -261,13 +276,13 @@ assert f[0]["remote_name"].endswith("/one.bin") and f[0]["completed"] is False, 
 assert d["files_total"] == 2, d
 ' "$DEST"
 [[ $(status_of doadmin addfile "$JOB" "ftp://127.0.0.1/x" "$DEST/x") -eq 1 ]]
-doadmin addfile "$JOB" "ftp://127.0.0.1/x" "$DEST/x" 2>&1 | grep -q '0x80070057 E_INVALIDARG'
+errors_of doadmin addfile "$JOB" "ftp://127.0.0.1/x" "$DEST/x" | contains '0x80070057 E_INVALIDARG'
 
 doadmin resume "$JOB"
 wait_state "$JOB" TRANSFERRED
 # Not under its name before Complete.
 [[ ! -e "$DEST/one.bin" ]]
-doadmin info "$JOB" | grep -q '^State: *TRANSFERRED$'
+doadmin info "$JOB" | contains '^State: *TRANSFERRED$'
 doadmin --json info "$JOB" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -288,7 +303,7 @@ doadmin resume "$JOB3"
 wait_state "$JOB3" TRANSFERRING TRANSFERRED
 doadmin suspend "$JOB3"
 [[ "$(job_state "$JOB3")" == SUSPENDED ]]
-doadmin list | grep -F "$JOB3" | grep -q SUSPENDED
+doadmin list | grep -F "$JOB3" | contains SUSPENDED
 doadmin resume "$JOB3"
 wait_state "$JOB3" TRANSFERRED
 doadmin complete "$JOB3"
@@ -309,7 +324,7 @@ assert e["hresult"] == "0x80190194" and e["name"] == "BG_E_HTTP_ERROR_404", e
 assert isinstance(e["context"], int), e
 assert d["state"] == "ERROR" and d["files_transferred"] == 1, d
 '
-doadmin info "$JOB4" | grep -q '^Error: *0x80190194 BG_E_HTTP_ERROR_404: '
+doadmin info "$JOB4" | contains '^Error: *0x80190194 BG_E_HTTP_ERROR_404: '
 doadmin --json list | python3 -c '
 import json, sys
 d = [j for j in json.load(sys.stdin) if j["id"] == sys.argv[1]]
@@ -325,7 +340,8 @@ doadmin transfer "one-shot" "$URL/one.bin" "$DEST/t1.bin" 2>"$WORK/transfer.err"
 cmp "$DOCROOT/one.bin" "$DEST/t1.bin"
 grep -q 'done' "$WORK/transfer.err"
 
-(cd "$DEST" && doadmin --quiet transfer --priority foreground "two files" \
+# "$DOADMIN" rather than the doadmin function: set -x would trace the function's body into the file.
+(cd "$DEST" && "$DOADMIN" --quiet transfer --priority foreground "two files" \
     "$URL/small.bin" t2a.bin "$URL/big.bin" sub-t2b.bin 2>"$WORK/transfer.err")
 [[ ! -s "$WORK/transfer.err" ]]
 cmp "$DOCROOT/small.bin" "$DEST/t2a.bin"
@@ -341,12 +357,12 @@ fi
 
 # A failing transfer prints the HRESULT and cancels its job.
 [[ $(status_of doadmin transfer broken "$URL/nope.bin" "$DEST/nope.bin") -eq 1 ]]
-doadmin transfer broken "$URL/nope.bin" "$DEST/nope.bin" 2>&1 | grep -q '0x80190194 BG_E_HTTP_ERROR_404'
+errors_of doadmin transfer broken "$URL/nope.bin" "$DEST/nope.bin" | contains '0x80190194 BG_E_HTTP_ERROR_404'
 [[ ! -e "$DEST/nope.bin" ]]
-(! doadmin list | grep -q broken)
+(! doadmin list | grep broken >/dev/null)
 # Into a directory that does not exist: refused at AddFileSet, and no job is left behind.
 [[ $(status_of doadmin transfer nodir "$URL/small.bin" "$DEST/no/such/dir/f") -eq 1 ]]
-(! doadmin list | grep -q nodir)
+(! doadmin list | grep nodir >/dev/null)
 
 # SIGINT and SIGTERM cancel the job and exit 130. A background job of a non-interactive shell starts
 # with SIGINT ignored, so restore the default for the SIGINT case.
@@ -354,7 +370,7 @@ for sig in INT TERM; do
     env --default-signal=INT "$DOADMIN" transfer "interrupted-$sig" "$URL/slow/big.bin" "$DEST/int.bin" &
     BG_PID=$!
     for ((i = 0; i < 600; i++)); do
-        doadmin list | grep "interrupted-$sig" | grep -q TRANSFERRING && break
+        doadmin list | grep "interrupted-$sig" | grep TRANSFERRING >/dev/null && break
         sleep 0.1
     done
     kill -s "$sig" "$BG_PID"
@@ -362,7 +378,7 @@ for sig in INT TERM; do
     wait "$BG_PID" || rc=$?
     BG_PID=
     [[ $rc -eq 130 ]]
-    (! doadmin list | grep -q "interrupted-$sig")
+    (! doadmin list | grep "interrupted-$sig" >/dev/null)
     [[ ! -e "$DEST/int.bin" ]]
 done
 
@@ -374,6 +390,6 @@ for id in $(doadmin --json list | json_get '" ".join(j["id"] for j in d)'); do
     doadmin cancel "$id"
 done
 [[ "$(doadmin --json list | json_get 'len(d)')" == 0 ]]
-doadmin list 2>&1 | grep -q 'No jobs.'
+doadmin list 2>&1 | contains 'No jobs.'
 
 echo "test-doadmin: OK"
