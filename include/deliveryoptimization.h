@@ -2262,8 +2262,9 @@ DOSVC_EXPORT HRESULT CoInitializeEx(void *pvReserved, DWORD dwCoInit);
 DOSVC_EXPORT void CoUninitialize(void);
 
 /* CONSTRUCTOR CoCreateInstance: creates the object of class *rclsid and returns its interface *riid
- * in *ppv, holding one reference. Supported: CLSID_BackgroundCopyManager (same as DoCreateManager(),
- * then QueryInterface). Returns S_OK; E_POINTER (ppv NULL) or E_INVALIDARG (rclsid or riid NULL);
+ * in *ppv, holding one reference. Supported: CLSID_BackgroundCopyManager and, until IDOManager
+ * exists, CLSID_DeliveryOptimization (both the same as DoCreateManager(), then QueryInterface for
+ * IID_IUnknown or IID_IBackgroundCopyManager). Returns S_OK; E_POINTER (ppv NULL) or E_INVALIDARG (rclsid or riid NULL);
  * CLASS_E_NOAGGREGATION when pUnkOuter is not NULL; REGDB_E_CLASSNOTREG for another class or a
  * context without CLSCTX_LOCAL_SERVER; E_NOINTERFACE when the object lacks riid; the errors of
  * DoCreateManager(). On failure *ppv is NULL. Thread-safe. */

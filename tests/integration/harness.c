@@ -1020,6 +1020,27 @@ BG_JOB_PROGRESS h_wait_bytes(IBackgroundCopyJob *job, uint64_t min_bytes, unsign
 
 /* ---- setup, teardown, signals ---- */
 static volatile sig_atomic_t tearing_down;
+static bool sanitizer_report_found;
+
+/* The daemon's stderr goes to its log: after a clean stop, an ASan/LSan/UBSan report there (leaks
+ * are reported at exit) fails the test program, so sanitizer builds check the daemon too. */
+static bool daemon_log_has_sanitizer_report(void) {
+        static const char *const markers[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:" };
+        char *path = h_strdupf("%s/dosvc/dosvc.log", state_dir), line[4096];
+        bool found = false;
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return false;
+        while (fgets(line, sizeof line, f))
+                for (size_t i = 0; i < H_ELEMENTSOF(markers); i++)
+                        if (strstr(line, markers[i])) {
+                                fprintf(stderr, "harness: daemon log %s: %s", path, line);
+                                found = true;
+                        }
+        fclose(f);
+        return found;
+}
 
 static void teardown(void) {
         if (!world_up || tearing_down)
@@ -1032,6 +1053,7 @@ static void teardown(void) {
         }
         stop_daemon();
         stop_nginx();
+        sanitizer_report_found = daemon_log_has_sanitizer_report();
         if (getenv("DOSVC_TEST_KEEP"))
                 fprintf(stderr, "harness: keeping %s (DOSVC_TEST_KEEP is set)\n", root_dir);
         else
@@ -1193,5 +1215,9 @@ int h_run(int argc, char **argv, const HTest *tests, size_t n_tests) {
         h_note("%u passed, %u failed, %u skipped in %.1f s", n_run - n_failed - n_skipped, n_failed, n_skipped,
                (double) (h_now_ms() - t_all) / 1000.0);
         teardown();
+        if (sanitizer_report_found) {
+                printf("Bail out! the daemon's log holds a sanitizer report\n");
+                return EXIT_FAILURE;
+        }
         return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
