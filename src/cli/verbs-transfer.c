@@ -32,7 +32,7 @@ typedef uint64_t usec_t;
 
 #define USEC_PER_SEC UINT64_C(1000000)
 #define USEC_PER_MSEC UINT64_C(1000)
-#define POLL_INTERVAL_MSEC 100
+#define POLL_INTERVAL_MSEC 20   /* the wait adds at most 20 ms to the end; a poll is ~0.5 ms of daemon time */
 #define REDRAW_INTERVAL_USEC (100 * USEC_PER_MSEC)
 #define PLAIN_LINE_INTERVAL_USEC (5 * USEC_PER_SEC)
 #define RATE_WINDOW_USEC (3 * USEC_PER_SEC)
