@@ -12,79 +12,38 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guid-util.h"
 #include "util.h"
 
-/* 100 ns intervals between 1601-01-01 and 1970-01-01 (both UTC). */
-#define FILETIME_UNIX_EPOCH UINT64_C(116444736000000000)
-#define FILETIME_PER_SEC UINT64_C(10000000)
-
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
-
 int guid_from_string(const char *s, GUID *ret) {
+        char dashed[37];
         uint8_t b[16];
-        size_t n, i = 0, k = 0;
-        bool dashes;
+        int r;
 
         if (!s || !ret)
                 return -EINVAL;
-
-        n = strlen(s);
-        if (n == 38) {
-                if (s[0] != '{' || s[37] != '}')
-                        return -EINVAL;
-                s++;
-                n = 36;
+        /* doadmin also takes the 32 bare hex digits of a job's D-Bus object path. */
+        if (strlen(s) == 32 && strspn(s, "0123456789abcdefABCDEF") == 32) {
+                (void) snprintf(dashed, sizeof dashed, "%.8s-%.4s-%.4s-%.4s-%.12s", s, s + 8, s + 12, s + 16, s + 20);
+                s = dashed;
         }
-        if (n == 36)
-                dashes = true;
-        else if (n == 32)
-                dashes = false;
-        else
-                return -EINVAL;
-
-        while (k < 16) {
-                int hi, lo;
-
-                /* Dashes sit at 8, 13, 18 and 23 in the 36-character form, nowhere else. */
-                if (dashes && (i == 8 || i == 13 || i == 18 || i == 23)) {
-                        if (s[i] != '-')
-                                return -EINVAL;
-                        i++;
-                        continue;
-                }
-                hi = unhex(s[i]);
-                lo = unhex(s[i + 1]);
-                if (hi < 0 || lo < 0)
-                        return -EINVAL;
-                b[k++] = (uint8_t) (hi << 4 | lo);
-                i += 2;
-        }
-
-        *ret = (GUID) {
-                .Data1 = (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 | (uint32_t) b[2] << 8 | b[3],
-                .Data2 = (uint16_t) (b[4] << 8 | b[5]),
-                .Data3 = (uint16_t) (b[6] << 8 | b[7]),
-        };
-        memcpy(ret->Data4, b + 8, 8);
+        r = guid_text_parse(s, b);
+        if (r < 0)
+                return r;
+        guid_from_text_bytes(b, ret);
         return 0;
 }
 
 const char *guid_to_string(const GUID *g, char buf[static GUID_STRING_MAX]) {
-        (void) snprintf(buf, GUID_STRING_MAX,
-                        "{%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-                        (unsigned) g->Data1, (unsigned) g->Data2, (unsigned) g->Data3,
-                        g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
-                        g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
-        return buf;
+        uint8_t b[16];
+
+        guid_to_text_bytes(g, b);
+        return guid_text_format(b, buf);
 }
+
+/* 100 ns intervals between 1601-01-01 and 1970-01-01 (both UTC). */
+#define FILETIME_UNIX_EPOCH UINT64_C(116444736000000000)
+#define FILETIME_PER_SEC UINT64_C(10000000)
 
 int path_make_absolute_cwd(const char *p, char **ret) {
         char *cwd = NULL, *joined = NULL, *out;

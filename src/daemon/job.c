@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "guid-util.h"
 #include "job.h"
 #include "macro.h"
 
@@ -287,58 +288,16 @@ void job_set_error(Job *j, HRESULT hr, BG_ERROR_CONTEXT context, int file_index,
 }
 
 char *job_id_to_string(const sd_id128_t *id, char buf[static JOB_ID_STRING_MAX]) {
-        const uint8_t *b = id->bytes;
-
-        (void) snprintf(buf, JOB_ID_STRING_MAX,
-                        "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-                        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                        b[12], b[13], b[14], b[15]);
-        return buf;
-}
-
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
+        return guid_text_format(id->bytes, buf);
 }
 
 int job_id_from_string(const char *s, sd_id128_t *ret) {
-        sd_id128_t id = {};
-        size_t len, n = 0;
+        sd_id128_t id;
+        int r;
 
-        if (!s)
-                return -EINVAL;
-
-        /* "{8-4-4-4-12}" or "8-4-4-4-12"; nothing else (no 32-hex form, no half braces, no
-         * spaces), so that a typo never names another job. */
-        len = strlen(s);
-        if (len == 38) {
-                if (s[0] != '{' || s[37] != '}')
-                        return -EINVAL;
-                s++;
-        } else if (len != 36)
-                return -EINVAL;
-
-        for (size_t i = 0; i < 36; i++) {
-                int hi, lo;
-
-                if (i == 8 || i == 13 || i == 18 || i == 23) {
-                        if (s[i] != '-')
-                                return -EINVAL;
-                        continue;
-                }
-                hi = unhex(s[i]);
-                lo = unhex(s[i + 1]);
-                if (hi < 0 || lo < 0)
-                        return -EINVAL;
-                id.bytes[n++] = (uint8_t) (hi << 4 | lo);
-                i++;
-        }
-
+        r = guid_text_parse(s, id.bytes);
+        if (r < 0)
+                return r;
         if (ret)
                 *ret = id;
         return 0;

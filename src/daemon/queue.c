@@ -14,45 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guid-util.h"
 #include "hresult.h"
 #include "log.h"
 #include "macro.h"
 #include "queue.h"
 #include "transfer.h"
-
-/* Count UTF-8 code points; -1 when the string is not valid UTF-8. */
-static ssize_t utf8_length(const char *s) {
-        ssize_t n = 0;
-        const unsigned char *p = (const unsigned char *) s;
-
-        while (*p) {
-                unsigned len;
-                uint32_t cp;
-
-                if (*p < 0x80)
-                        len = 1, cp = *p;
-                else if ((*p & 0xE0) == 0xC0)
-                        len = 2, cp = *p & 0x1F;
-                else if ((*p & 0xF0) == 0xE0)
-                        len = 3, cp = *p & 0x0F;
-                else if ((*p & 0xF8) == 0xF0)
-                        len = 4, cp = *p & 0x07;
-                else
-                        return -1;
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xC0) != 0x80)
-                                return -1;
-                        cp = (cp << 6) | (p[i] & 0x3F);
-                }
-                /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-                        return -1;
-                p += len;
-                n++;
-        }
-        return n;
-}
 
 HRESULT queue_check_display_name(const char *name) {
         ssize_t n;

@@ -351,7 +351,7 @@ static HRESULT file_SetRemoteName(IBackgroundCopyFile5 *This, LPCWSTR Val) {
 
         if (!Val || !Val[0])
                 return E_INVALIDARG;
-        n = utf8_count_code_points(Val);
+        n = utf8_length(Val);
         if (n < 0 || (size_t) n > FILE_URL_MAX)
                 return E_INVALIDARG;
         hr = job_proxy_call(f->job, "SetRemoteName", build_set_remote_name, NULL, &c);

@@ -274,7 +274,7 @@ static ULONG job_Release(IBackgroundCopyJob5 *This) {
 /* A remote or local name: not NULL, not empty, valid UTF-8. Its exact rules (URL syntax, absolute
  * path, lengths) are the daemon's. */
 static bool name_is_valid(const char *s) {
-        return s && s[0] && utf8_count_code_points(s) >= 0;
+        return s && s[0] && utf8_length(s) >= 0;
 }
 
 typedef struct FileSet {
@@ -644,7 +644,7 @@ static HRESULT job_SetDisplayName(IBackgroundCopyJob5 *This, LPCWSTR Val) {
 
         if (!Val)
                 return E_INVALIDARG;
-        n = utf8_count_code_points(Val);
+        n = utf8_length(Val);
         if (n < 0 || (size_t) n > LIB_DISPLAY_NAME_MAX)
                 return E_INVALIDARG;
         return job_mutate(j, "SetDisplayName", build_string, (void *) Val);
@@ -665,7 +665,7 @@ static HRESULT job_SetDescription(IBackgroundCopyJob5 *This, LPCWSTR Val) {
 
         if (!Val)
                 return E_INVALIDARG;
-        n = utf8_count_code_points(Val);
+        n = utf8_length(Val);
         if (n < 0)
                 return E_INVALIDARG;
         if ((size_t) n > JOB_DESCRIPTION_MAX)
@@ -1049,7 +1049,7 @@ static HRESULT do_job_AddFileWithRanges(IDeliveryOptimizationJob *This, LPCWSTR 
                 return E_POINTER;
         if (!name_is_valid(localName) || !name_is_valid(remoteUrl))
                 return E_INVALIDARG;
-        if (utf8_count_code_points(f.file_id) < 0)
+        if (utf8_length(f.file_id) < 0)
                 return E_INVALIDARG;
         if (rangeCount > 0 && !ranges)
                 return E_INVALIDARG;

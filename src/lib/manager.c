@@ -143,7 +143,7 @@ static HRESULT manager_CreateJob(IBackgroundCopyManager *This, LPCWSTR DisplayNa
         if (!DisplayName || !pJobId || !ppJob)
                 return E_INVALIDARG;
         /* 256 characters at most, counted as code points; and only UTF-8 crosses the bus */
-        n = utf8_count_code_points(DisplayName);
+        n = utf8_length(DisplayName);
         if (n < 0 || (size_t) n > LIB_DISPLAY_NAME_MAX)
                 return E_INVALIDARG;
         if (Type != BG_JOB_TYPE_DOWNLOAD)

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <deliveryoptimization.h>
 
+#include "guid-util.h"
 #include "macro.h"
 
 #ifndef container_of
@@ -34,7 +35,6 @@ bool guid_is_null(const GUID *g);
 
 /* Validates UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF) and counts code points.
  * Returns the count, or -EINVAL for invalid UTF-8. */
-ssize_t utf8_count_code_points(const char *s);
 
 /* A CoTaskMemAlloc'ed copy of s (NULL when out of memory). */
 char *cotask_strdup(const char *s);
