@@ -48,6 +48,7 @@ int job_new(const sd_id128_t *id, const char *display_name, BG_JOB_TYPE type, ui
                 .priority = BG_JOB_PRIORITY_NORMAL,
                 .owner = owner,
                 .notify_flags = JOB_NOTIFY_FLAGS_DEFAULT,
+                .cost_flags = JOB_COST_FLAGS_DEFAULT,
                 /* The FOREGROUND default (3600 s) comes with SetPriority, in the bus layer: a job
                  * is created NORMAL, a "low priority" job of spec §5. */
                 .no_progress_timeout = JOB_NO_PROGRESS_TIMEOUT_BACKGROUND,
@@ -84,6 +85,8 @@ JobFile *job_file_free(JobFile *f) {
         free(f->ranges);
         free(f->etag);
         free(f->last_modified);
+        free(f->integrity_check_info);
+        free(f->http_response_headers);
         free(f);
         return NULL;
 }
@@ -100,6 +103,8 @@ Job *job_free(Job *j) {
         job_clear_error(j);
         free(j->display_name);
         free(j->description);
+        free(j->notify_cmdline_program);
+        free(j->notify_cmdline_parameters);
         free(j);
         return NULL;
 }
@@ -168,6 +173,7 @@ int job_add_file(Job *j, const char *file_id, const char *remote_url, const char
                 /* With ranges the caller's size is the remote file's; the file's total is what the
                  * ranges select. */
                 .bytes_total = n_ranges > 0 ? ranges_total(ranges, n_ranges, bytes_total) : bytes_total,
+                .remote_size = bytes_total,
         };
 
         f->file_id = strdup_or_null(file_id ?: "", &oom);

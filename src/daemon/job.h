@@ -36,6 +36,8 @@ typedef struct JobFile JobFile;
 #define JOB_NO_PROGRESS_TIMEOUT_BACKGROUND 86400u
 #define JOB_NOTIFY_FLAGS_DEFAULT (BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR)
 #define JOB_NOTIFY_FLAGS_ALL 0x3fu
+#define JOB_COST_FLAGS_DEFAULT 0x800000FFu   /* BITS_JOB_TRANSFER_POLICY_ALWAYS */
+#define JOB_SECURITY_ALLOW_HTTPS_TO_HTTP 0x0800u   /* BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP */
 
 struct JobFile {
         Job *job;                          /* the job that owns this file (not a reference) */
@@ -53,6 +55,19 @@ struct JobFile {
         bool completed;                    /* renamed into place by Complete (BG_FILE_PROGRESS.Completed) */
         char *etag;                        /* validators of the server's copy, for If-Range (may be NULL) */
         char *last_modified;
+        uint64_t remote_size;              /* size of the server's whole file, BG_SIZE_UNKNOWN until known
+                                            * (differs from bytes_total for ranged files) */
+
+        /* integrity (issue 3): an expected SHA-256 of the local file's bytes */
+        bool has_sha256;
+        uint8_t sha256[32];
+        bool integrity_mandatory;          /* DOFilePropertyId_IntegrityCheckMandatory */
+        char *integrity_check_info;        /* DOFilePropertyId_IntegrityCheckInfo as given (write-only) */
+
+        /* what the server said, for IBackgroundCopyFile5 / IDeliveryOptimizationFile::GetStats */
+        char *http_response_headers;       /* every header of the last response, "\r\n"-separated */
+        uint64_t bytes_downloaded;         /* bytes received from the network, all attempts */
+        uint64_t download_usec;            /* time spent transferring this file, all attempts */
 };
 
 typedef struct JobError {
@@ -80,6 +95,13 @@ struct Job {
         usec_t transfer_completion_time;   /* 0 until TRANSFERRED */
         usec_t final_time;                 /* when it became ACKNOWLEDGED/CANCELLED, 0 otherwise */
         JobError error;
+
+        /* properties beyond the core (issues 3 and 4) */
+        uint32_t cost_flags;               /* BITS_JOB_PROPERTY_ID_COST_FLAGS, default ALWAYS */
+        uint8_t notification_clsid[16];    /* BITS_JOB_PROPERTY_NOTIFICATION_CLSID, text-order bytes; 0 = none */
+        uint32_t security_flags;           /* BG_HTTP_REDIRECT_POLICY_* etc. (allow https → http) */
+        char *notify_cmdline_program;      /* SetNotifyCmdLine: NULL when none */
+        char *notify_cmdline_parameters;
 
         JobFile **files;
         size_t n_files;
