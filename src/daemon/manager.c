@@ -132,6 +132,7 @@ void manager_touch_job(Manager *m, Job *j) {
         if (now > j->modification_time)
                 j->modification_time = now;
         (void) manager_save_job(m, j);
+        manager_notify(m, j, JOB_NOTIFY_MODIFIED, NULL);
 }
 
 static void manager_purge_final_jobs(Manager *m) {

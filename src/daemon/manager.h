@@ -57,6 +57,19 @@ int manager_save_job(Manager *m, Job *j);
 /* Bump ModificationTime (spec §3.2) and persist. */
 void manager_touch_job(Manager *m, Job *j);
 
+/* Notifications (notify.c): the core reports what happened to a job; notify.c turns it into D-Bus
+ * signals for the job's owner and runs the job's notify command line, honouring the notify flags.
+ * Cheap to call often: JOB_NOTIFY_PROGRESS is rate-limited there. `f` is the file concerned or NULL. */
+typedef enum JobNotifyEvent {
+        JOB_NOTIFY_TRANSFERRED,            /* the job entered TRANSFERRED */
+        JOB_NOTIFY_ERROR,                  /* the job entered ERROR */
+        JOB_NOTIFY_MODIFIED,               /* state, property or file list changed */
+        JOB_NOTIFY_PROGRESS,               /* bytes moved */
+        JOB_NOTIFY_FILE_TRANSFERRED,       /* the last byte of `f` is on disk */
+        _JOB_NOTIFY_EVENT_MAX,
+} JobNotifyEvent;
+void manager_notify(Manager *m, Job *j, JobNotifyEvent event, const JobFile *f);
+
 /* Scheduler (scheduler.c): ask for a pass soon; cheap, coalesced. */
 void scheduler_kick(Manager *m);
 /* Move a job to `state` through a service event; returns -ESTALE if not applicable. */

@@ -258,6 +258,8 @@ HRESULT queue_job_resume(Manager *m, Job *j) {
                         j->transfer_completion_time = now_realtime_usec();
         }
         manager_touch_job(m, j);
+        if (next == BG_JOB_STATE_TRANSFERRED && j->state == BG_JOB_STATE_TRANSFERRED)
+                manager_notify(m, j, JOB_NOTIFY_TRANSFERRED, NULL);
         scheduler_kick(m);
         return S_OK;
 }

@@ -40,6 +40,10 @@ int manager_job_event(Manager *m, Job *j, JobEvent event) {
         if (new_state == BG_JOB_STATE_QUEUED)
                 j->queued_seq = ++m->queued_seq;
         manager_touch_job(m, j);
+        if (new_state == BG_JOB_STATE_TRANSFERRED)
+                manager_notify(m, j, JOB_NOTIFY_TRANSFERRED, NULL);
+        else if (new_state == BG_JOB_STATE_ERROR)
+                manager_notify(m, j, JOB_NOTIFY_ERROR, NULL);
         return 0;
 }
 
@@ -74,6 +78,7 @@ void transfer_finished(Manager *m, JobFile *f, HRESULT hr, BG_ERROR_CONTEXT cont
                 return;  /* the client moved the job on meanwhile; the transfer was already stopped */
 
         if (SUCCEEDED(hr)) {
+                manager_notify(m, j, JOB_NOTIFY_FILE_TRANSFERRED, f);
                 scheduler_start_next_file(m, j);
                 scheduler_kick(m);
                 return;

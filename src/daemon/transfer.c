@@ -257,6 +257,8 @@ static size_t transfer_on_body(char *ptr, size_t size, size_t nmemb, void *userd
                 t->writeback_start = f->bytes_written;
         }
 
+        manager_notify(t->m, f->job, JOB_NOTIFY_PROGRESS, f);
+
         if (t->unsynced >= t->m->checkpoint_bytes ||
             now_monotonic_usec() - t->last_checkpoint >= t->m->checkpoint_usec)
                 if (transfer_checkpoint(t) < 0)
