@@ -244,7 +244,7 @@ HRESULT queue_job_add_file_with_ranges(Manager *m, Job *j, const char *file_id, 
 }
 
 HRESULT queue_job_resume(Manager *m, Job *j) {
-        BG_JOB_STATE next;
+        BG_JOB_STATE next, prev = j->state;
         HRESULT hr;
 
         hr = check_method(j, JOB_METHOD_RESUME, &next);
@@ -258,7 +258,7 @@ HRESULT queue_job_resume(Manager *m, Job *j) {
                         j->transfer_completion_time = now_realtime_usec();
         }
         manager_touch_job(m, j);
-        if (next == BG_JOB_STATE_TRANSFERRED && j->state == BG_JOB_STATE_TRANSFERRED)
+        if (next == BG_JOB_STATE_TRANSFERRED && prev != BG_JOB_STATE_TRANSFERRED)
                 manager_notify(m, j, JOB_NOTIFY_TRANSFERRED, NULL);
         scheduler_kick(m);
         return S_OK;
