@@ -14,6 +14,7 @@
 
 #include "guid-util.h"
 #include "job.h"
+#include "ranges.h"
 #include "macro.h"
 
 /* 100-ns intervals between 1601-01-01 and 1970-01-01 (FILETIME epoch to Unix epoch). */
@@ -130,25 +131,6 @@ int job_file_temp_path(const char *local_path, const sd_id128_t *job_id, unsigne
                 return -ENOMEM;
         }
         return 0;
-}
-
-/* BG_FILE_PROGRESS.BytesTotal of a ranged file: the sum of the range lengths (spec §3.2). A range
- * to the end of the file needs the file's size; without it the total is unknown. */
-static uint64_t ranges_total(const BG_FILE_RANGE *ranges, size_t n_ranges, uint64_t file_size) {
-        uint64_t total = 0;
-
-        for (size_t i = 0; i < n_ranges; i++) {
-                uint64_t len = ranges[i].Length;
-
-                if (len == BG_LENGTH_TO_EOF) {
-                        if (file_size == BG_SIZE_UNKNOWN || ranges[i].InitialOffset > file_size)
-                                return BG_SIZE_UNKNOWN;
-                        len = file_size - ranges[i].InitialOffset;
-                }
-                if (__builtin_add_overflow(total, len, &total) || total == BG_SIZE_UNKNOWN)
-                        return BG_SIZE_UNKNOWN;
-        }
-        return total;
 }
 
 int job_add_file(Job *j, const char *file_id, const char *remote_url, const char *local_path,
