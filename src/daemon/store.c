@@ -5,7 +5,7 @@
  * COMMIT itself to be durable, and NORMAL would let the last commits vanish on power loss.
  * foreign_keys=ON so that deleting a job deletes its files. One connection, one thread.
  *
- * Schema, version 1:
+ * Schema, version 2 (version 1 is the same without the columns marked "v2"):
  *
  *   meta(key TEXT PRIMARY KEY, value)
  *       ('schema_version', <integer>): the version of the migrations applied.
@@ -20,6 +20,14 @@
  *       error_hresult INTEGER NOT NULL  the HRESULT as its unsigned 32-bit value (0 = no error)
  *       error_context INTEGER NOT NULL, error_file_index INTEGER NOT NULL (-1 = no file)
  *       error_description TEXT, error_protocol TEXT
+ *   v2: cost_flags INTEGER NOT NULL DEFAULT 2147483903
+ *                                     BITS_JOB_PROPERTY_ID_COST_FLAGS as its unsigned 32-bit value;
+ *                                     the default is JOB_COST_FLAGS_DEFAULT (0x800000FF, ALWAYS)
+ *       notification_clsid TEXT       BITS_JOB_PROPERTY_NOTIFICATION_CLSID: the 16 bytes of
+ *                                     Job.notification_clsid as 32 lowercase hex digits, NULL when
+ *                                     all zero (none)
+ *       security_flags INTEGER NOT NULL DEFAULT 0   BG_HTTP_REDIRECT_POLICY_* etc., unsigned 32-bit
+ *       notify_cmdline_program, notify_cmdline_parameters TEXT   SetNotifyCmdLine, NULL when none
  *
  *   files                             one row per JobFile
  *       job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE
@@ -31,10 +39,23 @@
  *                                     BG_SIZE_UNKNOWN reads -1 in the sqlite3 shell
  *       transferred, completed INTEGER NOT NULL (0/1)
  *       etag, last_modified TEXT      NULL when the server sent none
+ *   v2: remote_size INTEGER NOT NULL DEFAULT -1   size of the server's whole file, u64 bit pattern
+ *                                     (-1 = BG_SIZE_UNKNOWN); differs from bytes_total for ranges
+ *       sha256 TEXT                   the expected SHA-256 of the local file as 64 lowercase hex
+ *                                     digits, NULL when none (JobFile.has_sha256 false)
+ *       integrity_mandatory INTEGER NOT NULL DEFAULT 0   (0/1) IntegrityCheckMandatory
+ *       integrity_check_info TEXT     IntegrityCheckInfo as the caller gave it, NULL when never set
+ *       http_response_headers TEXT    every header of the last response, NULL before the first
+ *       bytes_downloaded, download_usec INTEGER NOT NULL DEFAULT 0   network bytes and transfer
+ *                                     time (µs) of this file, all attempts; u64 bit patterns
+ *       remote_size, bytes_downloaded, download_usec and http_response_headers change during a
+ *       transfer, so store_save_file_progress() writes them with the other progress columns.
  *
  * Migrations: migrations[i] takes the schema from version i to i + 1. Each runs in its own
  * BEGIN IMMEDIATE transaction that re-reads the version first (so two openers never apply a step
- * twice) and writes the new version last. A database whose version is above STORE_SCHEMA_VERSION
+ * twice) and writes the new version last. Step 1 → 2 only adds columns (ALTER TABLE … ADD COLUMN),
+ * with defaults that load a v1 row as job_new()/job_add_file() would have made it, except
+ * remote_size, which v1 never recorded: unknown. A database whose version is above STORE_SCHEMA_VERSION
  * was written by a newer dosvc: -EPROTO, and we touch nothing.
  *
  * Rows are written with upserts (INSERT … ON CONFLICT DO UPDATE), never INSERT OR REPLACE: REPLACE
@@ -106,6 +127,19 @@ static const char *const migrations[] = {
         "  last_modified TEXT,"
         "  PRIMARY KEY (job_id, idx)"
         ");",
+        /* 1 → 2: the properties of issues 3 and 4. 2147483903 = JOB_COST_FLAGS_DEFAULT. */
+        "ALTER TABLE jobs ADD COLUMN cost_flags INTEGER NOT NULL DEFAULT 2147483903;"
+        "ALTER TABLE jobs ADD COLUMN notification_clsid TEXT;"
+        "ALTER TABLE jobs ADD COLUMN security_flags INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE jobs ADD COLUMN notify_cmdline_program TEXT;"
+        "ALTER TABLE jobs ADD COLUMN notify_cmdline_parameters TEXT;"
+        "ALTER TABLE files ADD COLUMN remote_size INTEGER NOT NULL DEFAULT -1;"
+        "ALTER TABLE files ADD COLUMN sha256 TEXT;"
+        "ALTER TABLE files ADD COLUMN integrity_mandatory INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE files ADD COLUMN integrity_check_info TEXT;"
+        "ALTER TABLE files ADD COLUMN http_response_headers TEXT;"
+        "ALTER TABLE files ADD COLUMN bytes_downloaded INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE files ADD COLUMN download_usec INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -116,15 +150,19 @@ _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration pe
         "id, display_name, description, type, state, priority, owner, notify_flags, "           \
         "no_progress_timeout, minimum_retry_delay, error_count, creation_time, "                \
         "modification_time, transfer_completion_time, final_time, error_hresult, "              \
-        "error_context, error_file_index, error_description, error_protocol"
+        "error_context, error_file_index, error_description, error_protocol, cost_flags, "       \
+        "notification_clsid, security_flags, notify_cmdline_program, notify_cmdline_parameters"
 
 #define FILE_COLUMNS                                                                            \
         "job_id, idx, file_id, remote_url, local_path, temp_path, ranges, bytes_total, "        \
-        "bytes_durable, transferred, completed, etag, last_modified"
+        "bytes_durable, transferred, completed, etag, last_modified, remote_size, "              \
+        "bytes_downloaded, download_usec, http_response_headers, sha256, integrity_mandatory, "  \
+        "integrity_check_info"
 
 static const char sql_save_job[] =
         "INSERT INTO jobs (" JOB_COLUMNS ") "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22, ?23, ?24, ?25) "
         "ON CONFLICT (id) DO UPDATE SET "
         "display_name = excluded.display_name, description = excluded.description, "
         "type = excluded.type, state = excluded.state, priority = excluded.priority, "
@@ -135,21 +173,31 @@ static const char sql_save_job[] =
         "transfer_completion_time = excluded.transfer_completion_time, "
         "final_time = excluded.final_time, error_hresult = excluded.error_hresult, "
         "error_context = excluded.error_context, error_file_index = excluded.error_file_index, "
-        "error_description = excluded.error_description, error_protocol = excluded.error_protocol";
+        "error_description = excluded.error_description, error_protocol = excluded.error_protocol, "
+        "cost_flags = excluded.cost_flags, notification_clsid = excluded.notification_clsid, "
+        "security_flags = excluded.security_flags, "
+        "notify_cmdline_program = excluded.notify_cmdline_program, "
+        "notify_cmdline_parameters = excluded.notify_cmdline_parameters";
 
 static const char sql_save_file[] =
         "INSERT INTO files (" FILE_COLUMNS ") "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
         "ON CONFLICT (job_id, idx) DO UPDATE SET "
         "file_id = excluded.file_id, remote_url = excluded.remote_url, "
         "local_path = excluded.local_path, temp_path = excluded.temp_path, "
         "ranges = excluded.ranges, bytes_total = excluded.bytes_total, "
         "bytes_durable = excluded.bytes_durable, transferred = excluded.transferred, "
-        "completed = excluded.completed, etag = excluded.etag, last_modified = excluded.last_modified";
+        "completed = excluded.completed, etag = excluded.etag, last_modified = excluded.last_modified, "
+        "remote_size = excluded.remote_size, bytes_downloaded = excluded.bytes_downloaded, "
+        "download_usec = excluded.download_usec, "
+        "http_response_headers = excluded.http_response_headers, sha256 = excluded.sha256, "
+        "integrity_mandatory = excluded.integrity_mandatory, "
+        "integrity_check_info = excluded.integrity_check_info";
 
 static const char sql_save_file_progress[] =
         "UPDATE files SET bytes_total = ?3, bytes_durable = ?4, transferred = ?5, completed = ?6, "
-        "etag = ?7, last_modified = ?8 WHERE job_id = ?1 AND idx = ?2";
+        "etag = ?7, last_modified = ?8, remote_size = ?9, bytes_downloaded = ?10, download_usec = ?11, "
+        "http_response_headers = ?12 WHERE job_id = ?1 AND idx = ?2";
 
 /* SQLite result code → -errno. The detail stays in the log line. */
 static int errno_from_sqlite(int rc) {
@@ -251,6 +299,49 @@ static uint64_t get_le64(const uint8_t *p) {
         for (int i = 0; i < 8; i++)
                 v |= (uint64_t) p[i] << (8 * i);
         return v;
+}
+
+static bool all_zero(const uint8_t *p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (p[i] != 0)
+                        return false;
+        return true;
+}
+
+/* n bytes → 2n lowercase hex digits and a NUL; buf holds 2n + 1. */
+static char *hex_encode(const uint8_t *p, size_t n, char *buf) {
+        static const char digits[] = "0123456789abcdef";
+
+        for (size_t i = 0; i < n; i++) {
+                buf[2 * i] = digits[p[i] >> 4];
+                buf[2 * i + 1] = digits[p[i] & 0xf];
+        }
+        buf[2 * n] = '\0';
+        return buf;
+}
+
+static int unhex_digit(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* Exactly 2n hex digits (any case, as a hand edit may leave them) → n bytes; else -EBADMSG. */
+static int hex_decode(const char *t, uint8_t *ret, size_t n) {
+        if (strlen(t) != 2 * n)
+                return -EBADMSG;
+        for (size_t i = 0; i < n; i++) {
+                int hi = unhex_digit(t[2 * i]), lo = unhex_digit(t[2 * i + 1]);
+
+                if (hi < 0 || lo < 0)
+                        return -EBADMSG;
+                ret[i] = (uint8_t) (hi << 4 | lo);
+        }
+        return 0;
 }
 
 static int store_read_version(Store *s, int *ret) {
@@ -457,6 +548,7 @@ int store_rollback(Store *s) {
 
 int store_save_job(Store *s, const Job *j) {
         sqlite3_stmt *st = s->save_job;
+        char clsid[2 * sizeof j->notification_clsid + 1];
         int rc = SQLITE_OK;
 
         if (!j)
@@ -483,6 +575,16 @@ int store_save_job(Store *s, const Job *j) {
         rc |= sqlite3_bind_int64(st, 18, j->error.file_index);
         rc |= bind_text_or_null(st, 19, j->error.description);
         rc |= bind_text_or_null(st, 20, j->error.protocol);
+        rc |= sqlite3_bind_int64(st, 21, j->cost_flags);
+        /* All zero is "no CLSID": NULL, not 32 zeros. */
+        rc |= all_zero(j->notification_clsid, sizeof j->notification_clsid)
+                      ? sqlite3_bind_null(st, 22)
+                      : sqlite3_bind_text(st, 22,
+                                          hex_encode(j->notification_clsid, sizeof j->notification_clsid, clsid), -1,
+                                          SQLITE_TRANSIENT);
+        rc |= sqlite3_bind_int64(st, 23, j->security_flags);
+        rc |= bind_text_or_null(st, 24, j->notify_cmdline_program);
+        rc |= bind_text_or_null(st, 25, j->notify_cmdline_parameters);
         if (rc != SQLITE_OK) {
                 (void) sqlite3_reset(st);
                 (void) sqlite3_clear_bindings(st);
@@ -501,12 +603,17 @@ static int bind_file_progress(sqlite3_stmt *st, int first, const JobFile *f) {
                sqlite3_bind_int(st, first + 2, f->transferred) |
                sqlite3_bind_int(st, first + 3, f->completed) |
                bind_text_or_null(st, first + 4, f->etag) |
-               bind_text_or_null(st, first + 5, f->last_modified);
+               bind_text_or_null(st, first + 5, f->last_modified) |
+               bind_u64(st, first + 6, f->remote_size) |
+               bind_u64(st, first + 7, f->bytes_downloaded) |
+               bind_u64(st, first + 8, f->download_usec) |
+               bind_text_or_null(st, first + 9, f->http_response_headers);
 }
 
 int store_save_file(Store *s, const JobFile *f) {
         sqlite3_stmt *st = s->save_file;
         _cleanup_free_ uint8_t *blob = NULL;
+        char sha256[2 * sizeof f->sha256 + 1];
         int rc = SQLITE_OK;
 
         if (!f || !f->job)
@@ -530,6 +637,11 @@ int store_save_file(Store *s, const JobFile *f) {
         rc |= blob ? sqlite3_bind_blob(st, 7, blob, (int) (f->n_ranges * 16), SQLITE_STATIC)
                    : sqlite3_bind_null(st, 7);
         rc |= bind_file_progress(st, 8, f);
+        rc |= f->has_sha256 ? sqlite3_bind_text(st, 18, hex_encode(f->sha256, sizeof f->sha256, sha256), -1,
+                                                SQLITE_TRANSIENT)
+                            : sqlite3_bind_null(st, 18);
+        rc |= sqlite3_bind_int(st, 19, f->integrity_mandatory);
+        rc |= bind_text_or_null(st, 20, f->integrity_check_info);
         if (rc != SQLITE_OK) {
                 (void) sqlite3_reset(st);
                 (void) sqlite3_clear_bindings(st);
@@ -671,6 +783,16 @@ static int load_files(Store *s, sqlite3_stmt *st, Job *j) {
                         r = column_strdup(st, 10, &f->etag);
                 if (r >= 0)
                         r = column_strdup(st, 11, &f->last_modified);
+                if (r >= 0)
+                        r = column_strdup(st, 15, &f->http_response_headers);
+                if (r >= 0)
+                        r = column_strdup(st, 18, &f->integrity_check_info);
+                if (r >= 0 && sqlite3_column_type(st, 16) != SQLITE_NULL) {
+                        const char *t = (const char *) sqlite3_column_text(st, 16);
+
+                        r = t ? hex_decode(t, f->sha256, sizeof f->sha256) : -ENOMEM;
+                        f->has_sha256 = r >= 0;
+                }
                 if (r < 0) {
                         r = log_error_errno(r, "Store %s: job %s: cannot load file %u: %m", s->path, buf,
                                             f->index);
@@ -681,6 +803,10 @@ static int load_files(Store *s, sqlite3_stmt *st, Job *j) {
                 f->bytes_written = f->bytes_durable;    /* the temp file is cut back to it at start */
                 f->transferred = sqlite3_column_int(st, 8) != 0;
                 f->completed = sqlite3_column_int(st, 9) != 0;
+                f->remote_size = column_u64(st, 12);
+                f->bytes_downloaded = column_u64(st, 13);
+                f->download_usec = column_u64(st, 14);
+                f->integrity_mandatory = sqlite3_column_int(st, 17) != 0;
         }
         r = 0;
 out:
@@ -697,7 +823,10 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
         sqlite3_int64 type = sqlite3_column_int64(st, 3), state = sqlite3_column_int64(st, 4),
                       priority = sqlite3_column_int64(st, 5), context = sqlite3_column_int64(st, 16),
                       hresult = sqlite3_column_int64(st, 15), owner = sqlite3_column_int64(st, 6),
-                      file_index = sqlite3_column_int64(st, 17);
+                      file_index = sqlite3_column_int64(st, 17), cost_flags = sqlite3_column_int64(st, 20),
+                      security_flags = sqlite3_column_int64(st, 22);
+        const char *clsid = (const char *) sqlite3_column_text(st, 21);
+        uint8_t clsid_bytes[16] = {};
         sd_id128_t id;
         int r;
 
@@ -709,9 +838,13 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
             !value_in(priority, BG_JOB_PRIORITY_FOREGROUND, BG_JOB_PRIORITY_LOW) ||
             !value_in(context, BG_ERROR_CONTEXT_NONE, BG_ERROR_CONTEXT_REMOTE_APPLICATION) ||
             !value_in(hresult, 0, UINT32_MAX) || !value_in(owner, 0, (uid_t) -1 - 1) ||
-            !value_in(file_index, -1, JOB_FILES_MAX - 1))
-                return log_error_errno(-EBADMSG, "Store %s: job %s has an unknown type, state, priority or "
-                                       "error value, ignoring it.", s->path, id_text);
+            !value_in(file_index, -1, JOB_FILES_MAX - 1) || !value_in(cost_flags, 0, UINT32_MAX) ||
+            !value_in(security_flags, 0, UINT32_MAX))
+                return log_error_errno(-EBADMSG, "Store %s: job %s has an unknown type, state, priority, "
+                                       "flags or error value, ignoring it.", s->path, id_text);
+        if (clsid && hex_decode(clsid, clsid_bytes, sizeof clsid_bytes) < 0)
+                return log_error_errno(-EBADMSG, "Store %s: job %s has a malformed notification CLSID, "
+                                       "ignoring it.", s->path, id_text);
 
         r = job_new(&id, name, (BG_JOB_TYPE) type, (uid_t) owner, column_u64(st, 11), &j);
         if (r < 0)
@@ -729,12 +862,19 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
         j->error.hresult = (HRESULT) (uint32_t) hresult;
         j->error.context = (BG_ERROR_CONTEXT) context;
         j->error.file_index = (int) file_index;
+        j->cost_flags = (uint32_t) cost_flags;
+        j->security_flags = (uint32_t) security_flags;
+        memcpy(j->notification_clsid, clsid_bytes, sizeof j->notification_clsid);
 
         r = column_strdup(st, 2, &j->description);
         if (r >= 0)
                 r = column_strdup(st, 18, &j->error.description);
         if (r >= 0)
                 r = column_strdup(st, 19, &j->error.protocol);
+        if (r >= 0)
+                r = column_strdup(st, 23, &j->notify_cmdline_program);
+        if (r >= 0)
+                r = column_strdup(st, 24, &j->notify_cmdline_parameters);
         if (r < 0)
                 return log_error_errno(r, "Store %s: cannot load job %s: %m", s->path, id_text);
 
@@ -763,7 +903,9 @@ int store_load_jobs(Store *s, Job ***ret_jobs, size_t *ret_n_jobs) {
         if (rc == SQLITE_OK)
                 rc = sqlite3_prepare_v2(s->db,
                                         "SELECT idx, file_id, remote_url, local_path, temp_path, ranges, "
-                                        "bytes_total, bytes_durable, transferred, completed, etag, last_modified "
+                                        "bytes_total, bytes_durable, transferred, completed, etag, last_modified, "
+                                        "remote_size, bytes_downloaded, download_usec, http_response_headers, "
+                                        "sha256, integrity_mandatory, integrity_check_info "
                                         "FROM files WHERE job_id = ?1 ORDER BY idx",
                                         -1, &st_files, NULL);
         if (rc != SQLITE_OK) {

@@ -27,8 +27,9 @@ int store_rollback(Store *s);
 int store_save_job(Store *s, const Job *j);
 /* Insert or replace one file row (all its fields). */
 int store_save_file(Store *s, const JobFile *f);
-/* Hot path during transfers: update only bytes_total, bytes_durable, transferred, completed,
- * etag and last_modified of one file (a prepared statement, no re-parse). */
+/* Hot path during transfers: update only the fields a transfer changes — bytes_total,
+ * bytes_durable, transferred, completed, etag, last_modified, remote_size, bytes_downloaded,
+ * download_usec and http_response_headers — of one file (a prepared statement, no re-parse). */
 int store_save_file_progress(Store *s, const JobFile *f);
 /* Delete a job and its files. */
 int store_delete_job(Store *s, const sd_id128_t *id);
@@ -38,4 +39,4 @@ int store_delete_job(Store *s, const sd_id128_t *id);
 int store_load_jobs(Store *s, Job ***ret_jobs, size_t *ret_n_jobs);
 
 int store_schema_version(Store *s, int *ret);
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2

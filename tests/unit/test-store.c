@@ -30,6 +30,13 @@ static const sd_id128_t id_b = { .bytes = {
 static const sd_id128_t id_c = { .bytes = {
         0xc0, 0x0c, 0xc0, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0c } };
 
+/* Every nibble value, and bytes that are zero or 0xff at the ends. */
+static const uint8_t clsid_x[16] = {
+        0x00, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x0f, 0xed, 0xcb, 0xa9, 0x87, 0x65, 0xff };
+static const uint8_t sha256_x[32] = {
+        0xff, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc,
+        0xfe, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0x00 };
+
 static int setup(void **state) {
         Fixture *fx = calloc(1, sizeof(Fixture));
 
@@ -119,6 +126,13 @@ static Job *full_job(void) {
         j->final_time = 1700000000000004;
         job_set_error(j, (HRESULT) 0x80190194u, BG_ERROR_CONTEXT_REMOTE_FILE, 1, "https", "HTTP 404 from %s",
                       "https://example.com/b");
+        j->cost_flags = 0x80000021u;
+        memcpy(j->notification_clsid, clsid_x, sizeof j->notification_clsid);
+        j->security_flags = JOB_SECURITY_ALLOW_HTTPS_TO_HTTP | 0x1u;
+        j->notify_cmdline_program = strdup("/usr/bin/notify-me");
+        j->notify_cmdline_parameters = strdup("notify-me --job \"x y\"");
+        assert_non_null(j->notify_cmdline_program);
+        assert_non_null(j->notify_cmdline_parameters);
 
         assert_int_equal(job_add_file(j, "content-0", "https://example.com/a", "/srv/dl/a.bin", NULL, 0,
                                       123456789012, &f0), 0);
@@ -130,10 +144,21 @@ static Job *full_job(void) {
         f0->last_modified = strdup("Wed, 21 Oct 2015 07:28:00 GMT");
         assert_non_null(f0->etag);
         assert_non_null(f0->last_modified);
+        f0->remote_size = 223456789012;
+        f0->has_sha256 = true;
+        memcpy(f0->sha256, sha256_x, sizeof f0->sha256);
+        f0->integrity_mandatory = true;
+        f0->integrity_check_info = strdup("sha256:whatever the caller said");
+        f0->http_response_headers = strdup("HTTP/1.1 200 OK\r\nETag: \"abc\"\r\nContent-Length: 5\r\n");
+        f0->bytes_downloaded = 70000;
+        f0->download_usec = 1234567;
+        assert_non_null(f0->integrity_check_info);
+        assert_non_null(f0->http_response_headers);
 
         assert_int_equal(job_add_file(j, "", "https://example.com/b", "/srv/dl/b.bin", ranges, 3,
                                       BG_SIZE_UNKNOWN, &f1), 0);
         assert_int_equal(f1->bytes_total, BG_SIZE_UNKNOWN);
+        assert_int_equal(f1->remote_size, BG_SIZE_UNKNOWN);
         f1->bytes_durable = 0;
         return j;
 }
@@ -232,6 +257,11 @@ static void test_store__round_trips_every_field(void **state) {
         assert_int_equal(k->error.file_index, 1);
         assert_string_equal(k->error.description, "HTTP 404 from https://example.com/b");
         assert_string_equal(k->error.protocol, "https");
+        assert_int_equal(k->cost_flags, 0x80000021u);
+        assert_memory_equal(k->notification_clsid, clsid_x, sizeof clsid_x);
+        assert_int_equal(k->security_flags, JOB_SECURITY_ALLOW_HTTPS_TO_HTTP | 0x1u);
+        assert_string_equal(k->notify_cmdline_program, "/usr/bin/notify-me");
+        assert_string_equal(k->notify_cmdline_parameters, "notify-me --job \"x y\"");
         assert_null(k->manager);
         assert_null(k->transfer);
         assert_null(k->bus_slot);
@@ -258,7 +288,30 @@ static void test_store__round_trips_every_field(void **state) {
                 assert_int_equal(b->bytes_written, a->bytes_durable);
                 assert_int_equal(b->transferred, a->transferred);
                 assert_int_equal(b->completed, a->completed);
+                assert_int_equal(b->remote_size, a->remote_size);
+                assert_int_equal(b->has_sha256, a->has_sha256);
+                assert_memory_equal(b->sha256, a->sha256, sizeof a->sha256);
+                assert_int_equal(b->integrity_mandatory, a->integrity_mandatory);
+                assert_int_equal(b->bytes_downloaded, a->bytes_downloaded);
+                assert_int_equal(b->download_usec, a->download_usec);
         }
+        assert_int_equal(k->files[0]->remote_size, 223456789012);
+        assert_true(k->files[0]->has_sha256);
+        assert_memory_equal(k->files[0]->sha256, sha256_x, sizeof sha256_x);
+        assert_true(k->files[0]->integrity_mandatory);
+        assert_string_equal(k->files[0]->integrity_check_info, "sha256:whatever the caller said");
+        assert_string_equal(k->files[0]->http_response_headers,
+                            "HTTP/1.1 200 OK\r\nETag: \"abc\"\r\nContent-Length: 5\r\n");
+        assert_int_equal(k->files[0]->bytes_downloaded, 70000);
+        assert_int_equal(k->files[0]->download_usec, 1234567);
+        /* The unset values of the second file: unknown size, no hash, no strings. */
+        assert_int_equal(k->files[1]->remote_size, BG_SIZE_UNKNOWN);
+        assert_false(k->files[1]->has_sha256);
+        assert_false(k->files[1]->integrity_mandatory);
+        assert_null(k->files[1]->integrity_check_info);
+        assert_null(k->files[1]->http_response_headers);
+        assert_int_equal(k->files[1]->bytes_downloaded, 0);
+        assert_int_equal(k->files[1]->download_usec, 0);
         assert_null(k->files[0]->ranges);
         assert_int_equal(k->files[1]->ranges[1].Length, BG_LENGTH_TO_EOF);
         assert_int_equal(k->files[1]->bytes_total, BG_SIZE_UNKNOWN);
@@ -270,6 +323,49 @@ static void test_store__round_trips_every_field(void **state) {
         free_jobs(jobs, n);
 }
 
+static void test_store__unset_properties_round_trip_as_none(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *j = plain_job(&id_b, "b", 2);
+        static const uint8_t zero[32] = {};
+        Store *s = open_store(fx);
+        Job **jobs = NULL;
+        JobFile *f = NULL;
+        size_t n = 0;
+
+        assert_int_equal(job_add_file(j, "", "http://h/x", "/d/x", NULL, 0, BG_SIZE_UNKNOWN, &f), 0);
+        save_all(s, j);
+        s = store_close(s);
+
+        /* The stored forms of "none" are NULL (and -1 for an unknown size), readable in the shell. */
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs WHERE notification_clsid IS NULL AND "
+                                   "notify_cmdline_program IS NULL AND notify_cmdline_parameters IS NULL AND "
+                                   "cost_flags = 2147483903 AND security_flags = 0"), 1);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files WHERE sha256 IS NULL AND "
+                                   "integrity_check_info IS NULL AND http_response_headers IS NULL AND "
+                                   "remote_size = -1"), 1);
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        assert_int_equal(n, 1);
+        assert_int_equal(jobs[0]->cost_flags, JOB_COST_FLAGS_DEFAULT);
+        assert_memory_equal(jobs[0]->notification_clsid, zero, sizeof jobs[0]->notification_clsid);
+        assert_int_equal(jobs[0]->security_flags, 0);
+        assert_null(jobs[0]->notify_cmdline_program);
+        assert_null(jobs[0]->notify_cmdline_parameters);
+        assert_int_equal(jobs[0]->n_files, 1);
+        f = jobs[0]->files[0];
+        assert_int_equal(f->remote_size, BG_SIZE_UNKNOWN);
+        assert_false(f->has_sha256);
+        assert_memory_equal(f->sha256, zero, sizeof f->sha256);
+        assert_false(f->integrity_mandatory);
+        assert_null(f->integrity_check_info);
+        assert_null(f->http_response_headers);
+        assert_int_equal(f->bytes_downloaded, 0);
+        assert_int_equal(f->download_usec, 0);
+        free_jobs(jobs, n);
+}
+
 static void test_store__null_and_empty_strings_stay_apart(void **state) {
         Fixture *fx = *state;
         _cleanup_(store_closep) Store *s = open_store(fx);
@@ -278,7 +374,9 @@ static void test_store__null_and_empty_strings_stay_apart(void **state) {
         size_t n = 0;
 
         j->description = strdup("");
+        j->notify_cmdline_program = strdup("");
         assert_non_null(j->description);
+        assert_non_null(j->notify_cmdline_program);
         assert_int_equal(store_save_job(s, j), 0);
         assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
         assert_int_equal(n, 1);
@@ -286,6 +384,8 @@ static void test_store__null_and_empty_strings_stay_apart(void **state) {
         assert_string_equal(jobs[0]->description, "");
         assert_null(jobs[0]->error.description);
         assert_null(jobs[0]->error.protocol);
+        assert_string_equal(jobs[0]->notify_cmdline_program, "");
+        assert_null(jobs[0]->notify_cmdline_parameters);
         assert_int_equal(jobs[0]->error.file_index, -1);
         free_jobs(jobs, n);
 }
@@ -332,9 +432,17 @@ static void test_store__file_progress_updates_only_progress(void **state) {
         f->completed = true;
         f->etag = strdup("W/\"v2\"");
         f->last_modified = strdup("Thu, 01 Jan 2026 00:00:00 GMT");
-        /* Not a progress field: must not reach the store through this call. */
+        f->remote_size = 5000;
+        f->bytes_downloaded = 777;
+        f->download_usec = 8888;
+        f->http_response_headers = strdup("HTTP/1.1 206 Partial Content\r\n");
+        /* Not progress fields: must not reach the store through this call. */
         free(f->remote_url);
         f->remote_url = strdup("https://example.com/changed");
+        f->has_sha256 = true;
+        memcpy(f->sha256, sha256_x, sizeof f->sha256);
+        f->integrity_mandatory = true;
+        f->integrity_check_info = strdup("changed");
         assert_int_equal(store_save_file_progress(s, f), 0);
 
         /* Twice, as the transfer loop does: the cached statement is reusable. */
@@ -351,9 +459,30 @@ static void test_store__file_progress_updates_only_progress(void **state) {
         assert_true(g->completed);
         assert_string_equal(g->etag, "W/\"v2\"");
         assert_string_equal(g->last_modified, "Thu, 01 Jan 2026 00:00:00 GMT");
+        assert_int_equal(g->remote_size, 5000);
+        assert_int_equal(g->bytes_downloaded, 777);
+        assert_int_equal(g->download_usec, 8888);
+        assert_string_equal(g->http_response_headers, "HTTP/1.1 206 Partial Content\r\n");
         assert_string_equal(g->remote_url, "https://example.com/b");
+        assert_false(g->has_sha256);
+        assert_false(g->integrity_mandatory);
+        assert_null(g->integrity_check_info);
         /* The other file is untouched. */
         assert_int_equal(jobs[0]->files[0]->bytes_durable, 65536);
+        assert_int_equal(jobs[0]->files[0]->bytes_downloaded, 70000);
+        assert_true(jobs[0]->files[0]->has_sha256);
+        free_jobs(jobs, n);
+        jobs = NULL;
+
+        /* The hot fields can go back to "none" (a new attempt against a server that changed). */
+        f->remote_size = BG_SIZE_UNKNOWN;
+        free(f->http_response_headers);
+        f->http_response_headers = NULL;
+        assert_int_equal(store_save_file_progress(s, f), 0);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(jobs[0]->files[1]->remote_size, BG_SIZE_UNKNOWN);
+        assert_null(jobs[0]->files[1]->http_response_headers);
         free_jobs(jobs, n);
 }
 
@@ -488,6 +617,107 @@ static void test_store__reopen_keeps_the_schema_version(void **state) {
         store_close(s);
 }
 
+/* Version 1 exactly as dosvc 1 created it, frozen here: the migration must work on this, not on
+ * whatever migrations[0] becomes. */
+static const char schema_v1[] =
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value);"
+        "CREATE TABLE jobs (id TEXT PRIMARY KEY NOT NULL, display_name TEXT NOT NULL, description TEXT,"
+        "  type INTEGER NOT NULL, state INTEGER NOT NULL, priority INTEGER NOT NULL, owner INTEGER NOT NULL,"
+        "  notify_flags INTEGER NOT NULL, no_progress_timeout INTEGER NOT NULL,"
+        "  minimum_retry_delay INTEGER NOT NULL, error_count INTEGER NOT NULL,"
+        "  creation_time INTEGER NOT NULL, modification_time INTEGER NOT NULL,"
+        "  transfer_completion_time INTEGER NOT NULL, final_time INTEGER NOT NULL,"
+        "  error_hresult INTEGER NOT NULL, error_context INTEGER NOT NULL,"
+        "  error_file_index INTEGER NOT NULL, error_description TEXT, error_protocol TEXT);"
+        "CREATE TABLE files (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+        "  idx INTEGER NOT NULL, file_id TEXT NOT NULL, remote_url TEXT NOT NULL, local_path TEXT NOT NULL,"
+        "  temp_path TEXT NOT NULL, ranges BLOB, bytes_total INTEGER NOT NULL, bytes_durable INTEGER NOT NULL,"
+        "  transferred INTEGER NOT NULL, completed INTEGER NOT NULL, etag TEXT, last_modified TEXT,"
+        "  PRIMARY KEY (job_id, idx));"
+        "INSERT INTO meta (key, value) VALUES ('schema_version', 1);";
+
+static void test_store__v1_database_migrates_to_current_with_defaults(void **state) {
+        Fixture *fx = *state;
+        static const char id_a_hex[] = "3f2504e04f8911d39a0c0305e82c3301";
+        static const uint8_t zero[32] = {};
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        Store *s = NULL;
+        Job **jobs = NULL;
+        const JobFile *f;
+        size_t n = 0;
+        int v = -1;
+
+        /* A v1 database with one job and one file, written by hand through the sqlite3 API. */
+        assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "INSERT INTO jobs VALUES (?1, 'old job', NULL, 0, 3, 2, 1000, 3, 600, "
+                                            "60, 2, 1600000000000000, 1600000000000001, 0, 0, 0, 0, -1, NULL, NULL)",
+                                            -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_bind_text(st, 1, id_a_hex, -1, SQLITE_STATIC), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "INSERT INTO files VALUES (?1, 0, '', 'https://example.com/old', "
+                                            "'/srv/dl/old.bin', '/srv/dl/.old.part', NULL, 4096, 1024, 0, 0, "
+                                            "'\"e1\"', NULL)",
+                                            -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_bind_text(st, 1, id_a_hex, -1, SQLITE_STATIC), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+        assert_int_equal(store_open(fx->path, &s), 0);
+        assert_int_equal(store_schema_version(s, &v), 0);
+        assert_int_equal(v, STORE_SCHEMA_VERSION);
+        assert_int_equal(v, 2);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+
+        /* The v1 fields are intact. */
+        assert_true(sd_id128_equal(jobs[0]->id, id_a));
+        assert_string_equal(jobs[0]->display_name, "old job");
+        assert_int_equal(jobs[0]->state, BG_JOB_STATE_SUSPENDED);
+        assert_int_equal(jobs[0]->priority, BG_JOB_PRIORITY_NORMAL);
+        assert_int_equal(jobs[0]->notify_flags, 3);
+        assert_int_equal(jobs[0]->creation_time, 1600000000000000);
+        /* The v2 fields have job_new()'s defaults. */
+        assert_int_equal(jobs[0]->cost_flags, 0x800000FFu);
+        assert_int_equal(jobs[0]->cost_flags, JOB_COST_FLAGS_DEFAULT);
+        assert_memory_equal(jobs[0]->notification_clsid, zero, sizeof jobs[0]->notification_clsid);
+        assert_int_equal(jobs[0]->security_flags, 0);
+        assert_null(jobs[0]->notify_cmdline_program);
+        assert_null(jobs[0]->notify_cmdline_parameters);
+
+        assert_int_equal(jobs[0]->n_files, 1);
+        f = jobs[0]->files[0];
+        assert_string_equal(f->remote_url, "https://example.com/old");
+        assert_string_equal(f->temp_path, "/srv/dl/.old.part");
+        assert_int_equal(f->bytes_total, 4096);
+        assert_int_equal(f->bytes_durable, 1024);
+        assert_string_equal(f->etag, "\"e1\"");
+        /* v1 never recorded the server's whole size: unknown, not bytes_total. */
+        assert_int_equal(f->remote_size, BG_SIZE_UNKNOWN);
+        assert_false(f->has_sha256);
+        assert_false(f->integrity_mandatory);
+        assert_null(f->integrity_check_info);
+        assert_null(f->http_response_headers);
+        assert_int_equal(f->bytes_downloaded, 0);
+        assert_int_equal(f->download_usec, 0);
+
+        /* The migrated rows take v2 writes, the hot path included. */
+        jobs[0]->cost_flags = 0x80000001u;
+        jobs[0]->files[0]->bytes_downloaded = 2048;
+        assert_int_equal(store_save_job(s, jobs[0]), 0);
+        assert_int_equal(store_save_file_progress(s, jobs[0]->files[0]), 0);
+        free_jobs(jobs, n);
+        s = store_close(s);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 2);
+        assert_int_equal(raw_count(fx->path, "SELECT cost_flags FROM jobs"), 0x80000001);
+        assert_int_equal(raw_count(fx->path, "SELECT bytes_downloaded FROM files"), 2048);
+}
+
 static void test_store__newer_schema_is_eproto(void **state) {
         Fixture *fx = *state;
         _cleanup_(job_freep) Job *a = full_job();
@@ -495,12 +725,12 @@ static void test_store__newer_schema_is_eproto(void **state) {
 
         save_all(s, a);
         s = store_close(s);
-        raw_exec(fx->path, "UPDATE meta SET value = 99 WHERE key = 'schema_version'");
+        raw_exec(fx->path, "UPDATE meta SET value = 3 WHERE key = 'schema_version'");
 
         assert_int_equal(store_open(fx->path, &s), -EPROTO);
         assert_null(s);
         /* Refusing touched nothing. */
-        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 99);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
         assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 2);
 }
 
@@ -554,6 +784,11 @@ static void test_store__unknown_values_skip_only_that_job(void **state) {
                 "UPDATE jobs SET id = 'not-an-id'",
                 "UPDATE files SET idx = 5 WHERE idx = 1",
                 "UPDATE files SET local_path = 'relative/path' WHERE idx = 0",
+                "UPDATE jobs SET cost_flags = 4294967296",
+                "UPDATE jobs SET security_flags = -1",
+                "UPDATE jobs SET notification_clsid = '00112233445566778899aabbccddeeXX'",
+                "UPDATE jobs SET notification_clsid = '0011'",
+                "UPDATE files SET sha256 = 'abc' WHERE idx = 0",
         };
         s = store_close(s);
         for (size_t i = 0; i < ELEMENTSOF(corruptions); i++) {
@@ -578,6 +813,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_store__uses_wal, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__empty_store_loads_nothing, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__round_trips_every_field, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__unset_properties_round_trip_as_none, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__null_and_empty_strings_stay_apart, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__saving_a_job_again_updates_it_and_keeps_its_files, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__file_progress_updates_only_progress, setup, teardown),
@@ -589,6 +825,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_store__rollback_discards_and_commit_keeps, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__load_inside_a_transaction, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__reopen_keeps_the_schema_version, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__v1_database_migrates_to_current_with_defaults, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__newer_schema_is_eproto, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__not_a_database_is_an_error, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__unknown_values_skip_only_that_job, setup, teardown),
