@@ -41,6 +41,11 @@ static int job_object_find(sd_bus *bus, const char *path, const char *interface,
         return 1;
 }
 
+int bus_job_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **ret_found,
+                        sd_bus_error *error) {
+        return job_object_find(bus, path, interface, userdata, ret_found, error);
+}
+
 static int job_node_enumerator(sd_bus *bus, const char *prefix, void *userdata, char ***ret_nodes,
                                sd_bus_error *error) {
         Manager *m = userdata;
@@ -464,6 +469,10 @@ int bus_job_register(Manager *m, sd_bus *bus) {
 
         r = sd_bus_add_fallback_vtable(bus, NULL, DOSVC_BUS_JOB_PREFIX, DOSVC_BUS_JOB_INTERFACE, job_vtable,
                                        job_object_find, m);
+        if (r < 0)
+                return r;
+        /* The rest of the API (bus-job-ext.c): a second vtable on the same interface. */
+        r = bus_job_ext_register(m, bus);
         if (r < 0)
                 return r;
         return sd_bus_add_node_enumerator(bus, NULL, DOSVC_BUS_JOB_PREFIX, job_node_enumerator, m);

@@ -19,6 +19,13 @@ BusServer *bus_server_free(BusServer *s);
 /* Register the manager and job objects on one client connection. */
 int bus_manager_register(Manager *m, sd_bus *bus);
 int bus_job_register(Manager *m, sd_bus *bus);
+/* bus-job-ext.c: org.dosvc1.Job methods beyond IBackgroundCopyJob (properties, DO files, proxy,
+ * ownership), registered by bus_job_register(). */
+int bus_job_ext_register(Manager *m, sd_bus *bus);
+/* The fallback "find" of org.dosvc1.Job objects: the job at `path`, E_ACCESSDENIED for a caller
+ * that is neither its owner nor root. */
+int bus_job_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **ret_found,
+                        sd_bus_error *error);
 
 /* "/org/dosvc1/job/<32 hex>" for a job. */
 int bus_job_path(const Job *j, char **ret);

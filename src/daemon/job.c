@@ -106,6 +106,8 @@ Job *job_free(Job *j) {
         free(j->description);
         free(j->notify_cmdline_program);
         free(j->notify_cmdline_parameters);
+        free(j->proxy_list);
+        free(j->proxy_bypass_list);
         free(j);
         return NULL;
 }
@@ -172,9 +174,18 @@ int job_add_file(Job *j, const char *file_id, const char *remote_url, const char
                 f->n_ranges = n_ranges;
         }
 
-        r = job_file_temp_path(local_path, &j->id, f->index, &f->temp_path);
-        if (r < 0)
-                return r;
+        /* IDeliveryOptimizationJob2::AddFile gives no local path ("") until
+         * DownloadSinkFilePath sets one (job-props.c); without a destination there is no temp
+         * file either, and Resume refuses the job (DO_E_LOCALPATH_NOT_SET). */
+        if (local_path[0] == '\0') {
+                f->temp_path = strdup("");
+                if (!f->temp_path)
+                        return -ENOMEM;
+        } else {
+                r = job_file_temp_path(local_path, &j->id, f->index, &f->temp_path);
+                if (r < 0)
+                        return r;
+        }
 
         files = reallocarray(j->files, j->n_files + 1, sizeof(JobFile *));
         if (!files)

@@ -62,6 +62,8 @@ struct JobFile {
         bool has_sha256;
         uint8_t sha256[32];
         bool integrity_mandatory;          /* DOFilePropertyId_IntegrityCheckMandatory */
+        bool integrity_mandatory_set;      /* it was ever set (else GetProperty answers E_NOT_SET); not
+                                            * stored: after a restart it equals integrity_mandatory */
         char *integrity_check_info;        /* DOFilePropertyId_IntegrityCheckInfo as given (write-only) */
 
         /* what the server said, for IBackgroundCopyFile5 / IDeliveryOptimizationFile::GetStats */
@@ -102,6 +104,11 @@ struct Job {
         uint32_t security_flags;           /* BG_HTTP_REDIRECT_POLICY_* etc. (allow https → http) */
         char *notify_cmdline_program;      /* SetNotifyCmdLine: NULL when none */
         char *notify_cmdline_parameters;
+        /* SetProxySettings (job-props.c). In memory only: the store has no columns for them yet, so
+         * they fall back to PRECONFIG at a restart. */
+        uint32_t proxy_usage;              /* BG_JOB_PROXY_USAGE, default PRECONFIG (0) */
+        char *proxy_list;                  /* OVERRIDE only, else NULL */
+        char *proxy_bypass_list;           /* OVERRIDE only, may be NULL */
 
         JobFile **files;
         size_t n_files;
@@ -111,6 +118,9 @@ struct Job {
         void *transfer;                    /* Transfer * while a file of this job is downloading */
         void *bus_slot;                    /* sd_bus_slot * of the job's object */
         uint64_t queued_seq;               /* scheduler FIFO order within a priority */
+        usec_t last_progress_usec;         /* CLOCK_MONOTONIC: last byte received or Resume */
+        void *retry_timer;                 /* sd_event_source * while TRANSIENT_ERROR */
+        unsigned restarts;                 /* files restarted from 0 in a row (changed server copy) */
 };
 
 /* Allocation. job_new() fills the spec defaults (SUSPENDED, NORMAL, notify flags 0x3, timeouts). */
@@ -120,7 +130,8 @@ Job *job_free(Job *j);                    /* frees the files too; NULL-safe; ret
 static inline void job_freep(Job **j) { if (*j) job_free(*j); }
 
 /* Append a file (ownership of nothing passed: strings and ranges are copied). Sets file->job, index
- * and temp_path. Returns -E2BIG past JOB_FILES_MAX, -ENOMEM. */
+ * and temp_path. local_path "" is a file whose destination comes later (temp_path "" too). Returns
+ * -E2BIG past JOB_FILES_MAX, -ENOMEM. */
 int job_add_file(Job *j, const char *file_id, const char *remote_url, const char *local_path,
                  const BG_FILE_RANGE *ranges, size_t n_ranges, uint64_t bytes_total, JobFile **ret);
 void job_remove_last_file(Job *j);        /* undo job_add_file() (an AddFileSet that failed half way) */

@@ -15,13 +15,16 @@
 #include "macro.h"
 #include "manager.h"
 #include "paths.h"
+#include "queue.h"
 #include "transfer.h"
 
 #define MANAGER_PURGE_INTERVAL_USEC (3600ULL * 1000000ULL)   /* look for old final jobs hourly */
 #define MANAGER_FINAL_RETENTION_USEC (86400ULL * 1000000ULL) /* final jobs stay reachable a day */
+#define MANAGER_JOB_LIFETIME_USEC (30ULL * 86400ULL * 1000000ULL) /* T17: DO removes jobs 30 days old */
 #define MANAGER_CHECKPOINT_BYTES_DEFAULT (32ULL << 20)
 #define MANAGER_CHECKPOINT_USEC_DEFAULT (2ULL * 1000000ULL)
 #define MANAGER_MAX_BACKGROUND_DEFAULT 4u
+#define MANAGER_STALL_TIMEOUT_SEC_DEFAULT 60u
 
 static uint64_t env_u64(const char *name, uint64_t def) {
         const char *v = getenv(name);
@@ -52,6 +55,15 @@ int manager_new(Manager **ret) {
                 m->max_background_transfers = 1;
         m->checkpoint_bytes = env_u64("DOSVC_CHECKPOINT_BYTES", MANAGER_CHECKPOINT_BYTES_DEFAULT);
         m->checkpoint_usec = env_u64("DOSVC_CHECKPOINT_MSEC", MANAGER_CHECKPOINT_USEC_DEFAULT / 1000) * 1000;
+        /* Test only: lets a test restart the daemon "31 days later" (behaviour 85). */
+        m->clock_offset_usec = env_u64("DOSVC_TEST_CLOCK_OFFSET_SEC", 0) * 1000000ULL;
+        if (m->clock_offset_usec > 0)
+                log_warning("DOSVC_TEST_CLOCK_OFFSET_SEC is set: job ages are judged %llu s in the future.",
+                            (unsigned long long) (m->clock_offset_usec / 1000000ULL));
+        m->stall_usec = env_u64("DOSVC_STALL_TIMEOUT_SEC", MANAGER_STALL_TIMEOUT_SEC_DEFAULT) * 1000000ULL;
+        if (m->stall_usec == 0)
+                m->stall_usec = 1000000ULL;
+        m->retry_delay_cap = (uint32_t) MIN(env_u64("DOSVC_RETRY_DELAY_CAP_SEC", UINT32_MAX), (uint64_t) UINT32_MAX);
 
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -67,9 +79,11 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         /* Stop transfers first: each checkpoints its bytes, so a restart resumes from there. */
-        for (size_t i = 0; i < m->n_jobs; i++)
+        for (size_t i = 0; i < m->n_jobs; i++) {
                 if (m->jobs[i]->transfer)
                         transfer_stop(m->jobs[i]->transfer);
+                scheduler_forget_job(m, m->jobs[i]);
+        }
         bus_server_free(m->bus);
         for (size_t i = 0; i < m->n_jobs; i++)
                 job_free(m->jobs[i]);
@@ -114,6 +128,7 @@ void manager_remove_job(Manager *m, Job *j) {
         }
         if (j->transfer)
                 transfer_abort(j->transfer);
+        scheduler_forget_job(m, j);
         job_free(j);
 }
 
@@ -135,8 +150,25 @@ void manager_touch_job(Manager *m, Job *j) {
         manager_notify(m, j, JOB_NOTIFY_MODIFIED, NULL);
 }
 
+usec_t manager_now_for_ages(Manager *m) {
+        return now_realtime_usec() + m->clock_offset_usec;
+}
+
+void manager_expire_jobs(Manager *m) {
+        usec_t now = manager_now_for_ages(m);
+
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                Job *j = m->jobs[i];
+
+                /* A final job has already left the queue; the purge removes it a day later. */
+                if (job_state_is_final(j->state) || j->creation_time + MANAGER_JOB_LIFETIME_USEC > now)
+                        continue;
+                (void) queue_job_expire(m, j);
+        }
+}
+
 static void manager_purge_final_jobs(Manager *m) {
-        usec_t now = now_realtime_usec();
+        usec_t now = manager_now_for_ages(m);
 
         for (size_t i = 0; i < m->n_jobs;) {
                 Job *j = m->jobs[i];
@@ -154,6 +186,7 @@ static void manager_purge_final_jobs(Manager *m) {
 static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
+        manager_expire_jobs(m);
         manager_purge_final_jobs(m);
         (void) sd_event_source_set_time_relative(s, MANAGER_PURGE_INTERVAL_USEC);
         (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
@@ -199,6 +232,11 @@ static void manager_repair_job(Manager *m, Job *j) {
         }
         if (j->state == BG_JOB_STATE_QUEUED)
                 j->queued_seq = ++m->queued_seq;
+        /* Monotonic times do not survive a restart: the no-progress timer starts again now, and a
+         * job waiting to retry waits its retry delay again. */
+        j->last_progress_usec = now_monotonic_usec();
+        if (j->state == BG_JOB_STATE_TRANSIENT_ERROR)
+                scheduler_arm_retry(m, j, j->minimum_retry_delay);
 }
 
 int manager_load(Manager *m) {
@@ -250,6 +288,9 @@ int manager_load(Manager *m) {
         r = bus_server_new(m, socket_path, &m->bus);
         if (r < 0)
                 return r;
+        /* T17 at start too (a daemon may have been down for weeks); after the bus exists, since
+         * expiring a job notifies. */
+        manager_expire_jobs(m);
 
         if (asprintf(&pid_path, "%s/pid", m->runtime_dir) < 0)
                 return log_oom();

@@ -36,6 +36,10 @@ typedef struct Manager {
         /* tunables (env for tests; a config file comes with the security work) */
         uint64_t checkpoint_bytes;         /* fsync + store the offset after this many bytes… */
         usec_t checkpoint_usec;            /* …or this much time, whichever comes first */
+        usec_t clock_offset_usec;          /* TEST ONLY ($DOSVC_TEST_CLOCK_OFFSET_SEC): added to the wall
+                                            * clock when judging ages (expiry, purge), 0 otherwise */
+        usec_t stall_usec;                 /* a connection silent this long is cut (transient) */
+        uint32_t retry_delay_cap;          /* seconds; caps every job's retry delay (tests) */
 } Manager;
 
 int manager_new(Manager **ret);
@@ -57,6 +61,13 @@ int manager_save_job(Manager *m, Job *j);
 /* Bump ModificationTime (spec §3.2) and persist. */
 void manager_touch_job(Manager *m, Job *j);
 
+/* The wall clock against which job ages are judged (30-day expiry, purge of final jobs): now, plus
+ * the test offset. Never used to stamp a time on a job. */
+usec_t manager_now_for_ages(Manager *m);
+/* T17: cancel every job neither completed nor cancelled 30 days after its creation. Runs at start
+ * and with the hourly purge. */
+void manager_expire_jobs(Manager *m);
+
 /* Notifications (notify.c): the core reports what happened to a job; notify.c turns it into D-Bus
  * signals for the job's owner and runs the job's notify command line, honouring the notify flags.
  * Cheap to call often: JOB_NOTIFY_PROGRESS is rate-limited there. `f` is the file concerned or NULL. */
@@ -72,5 +83,9 @@ void manager_notify(Manager *m, Job *j, JobNotifyEvent event, const JobFile *f);
 
 /* Scheduler (scheduler.c): ask for a pass soon; cheap, coalesced. */
 void scheduler_kick(Manager *m);
+/* Forget a job's scheduler state (retry timer) before it is freed. */
+void scheduler_forget_job(Manager *m, Job *j);
+/* Re-arm the retry timer of a job loaded in TRANSIENT_ERROR. */
+void scheduler_arm_retry(Manager *m, Job *j, uint64_t delay_sec);
 /* Move a job to `state` through a service event; returns -ESTALE if not applicable. */
 int manager_job_event(Manager *m, Job *j, JobEvent event);

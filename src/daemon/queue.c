@@ -19,6 +19,7 @@
 #include "log.h"
 #include "macro.h"
 #include "queue.h"
+#include "ranges.h"
 #include "transfer.h"
 
 HRESULT queue_check_display_name(const char *name) {
@@ -173,6 +174,8 @@ static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec
                 hr = queue_check_url(files[i].remote_url);
                 if (FAILED(hr))
                         return hr;
+                if (!files[i].local_path)
+                        continue;  /* DO Job2::AddFile: the destination comes later */
                 hr = queue_check_local_path(files[i].local_path);
                 if (FAILED(hr))
                         return hr;
@@ -182,8 +185,8 @@ static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec
         }
 
         for (; added < n_files; added++) {
-                r = job_add_file(j, file_id ?: "", files[added].remote_url, files[added].local_path, ranges,
-                                 n_ranges, file_size, NULL);
+                r = job_add_file(j, file_id ?: "", files[added].remote_url, files[added].local_path ?: "",
+                                 ranges, n_ranges, file_size, NULL);
                 if (r < 0) {
                         hr = r == -E2BIG ? BG_E_TOO_MANY_FILES_IN_JOB : hresult_from_errno(r);
                         goto undo;
@@ -230,14 +233,19 @@ HRESULT queue_job_add_file_with_ranges(Manager *m, Job *j, const char *file_id, 
         FileSpec spec = { remote_url, local_path };
         HRESULT hr;
 
-        if (!local_path || !local_path[0])
+        /* NULL: IDeliveryOptimizationJob2::AddFile, whose destination is set later with
+         * DownloadSinkFilePath; "" from a client is refused (behaviour 61). */
+        if (local_path && !local_path[0])
                 return E_INVALIDARG;
         if (!file_id || utf8_length(file_id) < 0 || strlen(file_id) > JOB_URL_MAX)
                 return E_INVALIDARG;
-        if (n_ranges > 0)
-                return E_NOTIMPL;  /* byte ranges arrive with the robustness work (issue 3) */
+        /* [DESIGN] rangeCount 0 means the whole file, as in IDeliveryOptimizationJob2::AddFile. */
+        hr = ranges_validate(ranges, n_ranges);
+        if (FAILED(hr))
+                return hr;
 
-        hr = add_files(m, j, file_id, &spec, 1, NULL, 0, file_size == DO_UNKNOWN_FILE_SIZE ? BG_SIZE_UNKNOWN : file_size);
+        hr = add_files(m, j, file_id, &spec, 1, ranges, n_ranges,
+                       file_size == DO_UNKNOWN_FILE_SIZE ? BG_SIZE_UNKNOWN : file_size);
         if (SUCCEEDED(hr) && ret_index)
                 *ret_index = (unsigned) (j->n_files - 1);
         return hr;
@@ -250,6 +258,14 @@ HRESULT queue_job_resume(Manager *m, Job *j) {
         hr = check_method(j, JOB_METHOD_RESUME, &next);
         if (FAILED(hr))
                 return hr;
+        /* A file added by DO Job2::AddFile cannot transfer before DownloadSinkFilePath is set. */
+        for (size_t i = 0; i < j->n_files; i++)
+                if (!j->files[i]->transferred && !j->files[i]->local_path[0])
+                        return DO_E_LOCALPATH_NOT_SET;
+        /* A client's Resume restarts the no-progress timer (and retries a TRANSIENT_ERROR job at
+         * once: T11). */
+        j->last_progress_usec = now_monotonic_usec();
+        j->restarts = 0;
         if (next != j->state) {
                 j->state = next;
                 if (next == BG_JOB_STATE_QUEUED)
@@ -504,5 +520,29 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
         if (store_save_file(m->store, f) < 0)
                 return E_FAIL;
         manager_touch_job(m, j);
+        return S_OK;
+}
+
+HRESULT queue_check_destination(const char *path) {
+        return check_destination(path);
+}
+
+/* T17: a job neither completed nor cancelled 30 days after its creation is cancelled by the service
+ * (manager.c decides when), exactly as a client Cancel would: the transfer stops, every temp file
+ * goes, the job becomes CANCELLED and leaves the queue. */
+HRESULT queue_job_expire(Manager *m, Job *j) {
+        BG_JOB_STATE next;
+        int r;
+
+        r = job_state_event(j->state, JOB_EVENT_EXPIRED, &next);
+        if (r < 0)
+                return DO_E_INVALID_STATE;
+        if (j->transfer)
+                transfer_abort(j->transfer);
+        if (!delete_temp_files(j))
+                log_warning("Job %s expired; some of its temporary files could not be deleted.", j->display_name);
+        job_make_final(m, j, next);
+        log_info("Job %s expired: neither completed nor cancelled within 30 days (DO_E_JOB_TOO_OLD).",
+                 j->display_name);
         return S_OK;
 }

@@ -37,3 +37,14 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
 HRESULT queue_check_display_name(const char *name);
 HRESULT queue_check_url(const char *url);
 HRESULT queue_check_local_path(const char *path);
+/* The destination's folder exists and the job's owner may write it (E_ACCESSDENIED otherwise); the
+ * destination is not a directory (E_INVALIDARG). */
+HRESULT queue_check_destination(const char *path);
+
+/* The local path is NULL for IDeliveryOptimizationJob2::AddFile: the file then has no destination
+ * (local_path "") until job_props_file_set(DownloadSinkFilePath); Resume answers
+ * DO_E_LOCALPATH_NOT_SET while one lacks it. */
+
+/* T17, the service's own Cancel of a job 30 days old (manager.c): S_OK, or DO_E_INVALID_STATE for a
+ * final job. */
+HRESULT queue_job_expire(Manager *m, Job *j);

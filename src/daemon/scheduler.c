@@ -10,6 +10,7 @@
  * A pass runs from a deferred event source, so a burst of changes (a client resuming 50 jobs)
  * costs one pass. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "hresult.h"
@@ -47,49 +48,171 @@ int manager_job_event(Manager *m, Job *j, JobEvent event) {
         return 0;
 }
 
-/* Start the job's next file; the job is TRANSFERRING. */
-static void scheduler_start_next_file(Manager *m, Job *j) {
-        JobFile *f = job_next_file(j);
+/* Record a failure of the job's file `f` (or of no file, f NULL) as the job's error. */
+static void scheduler_record_error(Job *j, const JobFile *f, HRESULT hr, BG_ERROR_CONTEXT context,
+                                   const char *protocol, const char *description) {
+        job_set_error(j, hr, context, f ? (int) f->index : -1, protocol, "%s", description ?: "transfer failed");
+        j->error_count++;
+}
+
+static int scheduler_on_retry_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Job *j = userdata;
+        Manager *m = j->manager;
+        usec_t now = now_monotonic_usec();
+
+        if (j->state != BG_JOB_STATE_TRANSIENT_ERROR)
+                return 0;  /* the client moved the job on meanwhile */
+
+        /* T9: no progress for NoProgressTimeout seconds: give up. The error stays the last one. */
+        if (now >= j->last_progress_usec + (usec_t) j->no_progress_timeout * 1000000ULL) {
+                log_notice("Job %s: no progress for %u s, giving up.", j->display_name, j->no_progress_timeout);
+                (void) manager_job_event(m, j, JOB_EVENT_NO_PROGRESS_TIMEOUT);
+                return 0;
+        }
+        /* T8: retry. */
+        (void) manager_job_event(m, j, JOB_EVENT_RETRY_DUE);
+        scheduler_kick(m);
+        return 0;
+}
+
+void scheduler_arm_retry(Manager *m, Job *j, uint64_t delay_sec) {
+        sd_event_source *timer = j->retry_timer;
+        usec_t now = now_monotonic_usec(), at, deadline;
         int r;
 
-        if (!f) {
-                (void) manager_job_event(m, j, JOB_EVENT_ALL_FILES_DONE);
-                log_info("Job %s (%s) transferred.", j->display_name, j->display_name);
-                return;
+        /* Retry after the delay, but wake at the no-progress deadline if that comes first. Both on
+         * CLOCK_MONOTONIC: moving the wall clock changes neither (behaviour 86). */
+        delay_sec = MIN(delay_sec, (uint64_t) m->retry_delay_cap);
+        at = now + delay_sec * 1000000ULL;
+        deadline = j->last_progress_usec + (usec_t) j->no_progress_timeout * 1000000ULL;
+        if (deadline < at)
+                at = deadline;
+
+        if (timer) {
+                r = sd_event_source_set_time(timer, at);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(timer, SD_EVENT_ONESHOT);
+        } else {
+                r = sd_event_add_time(m->event, &timer, CLOCK_MONOTONIC, at, 1000, scheduler_on_retry_timer, j);
+                if (r >= 0) {
+                        j->retry_timer = timer;
+                        (void) sd_event_source_set_description(timer, "retry");
+                }
+        }
+        if (r < 0)
+                log_error_errno(r, "Job %s: cannot arm the retry timer: %m", j->display_name);
+}
+
+void scheduler_forget_job(Manager *m, Job *j) {
+        j->retry_timer = sd_event_source_disable_unref(j->retry_timer);
+}
+
+/* A failure of a request: retry later (TRANSIENT_ERROR) or stop (ERROR). */
+static void scheduler_fail(Manager *m, Job *j, const JobFile *f, const TransferOutcome *o) {
+        scheduler_record_error(j, f, o->hresult, o->context, o->protocol, o->description);
+        log_notice("Job %s: file %d failed: 0x%08X %s%s", j->display_name, f ? (int) f->index : -1,
+                   (unsigned) o->hresult, o->description ?: "", o->transient ? " (will retry)" : "");
+
+        /* BITS: NoProgressTimeout 0 means no retries, and a retry delay longer than the
+         * no-progress timeout means the job would never retry: both go straight to ERROR. */
+        if (o->transient && j->no_progress_timeout > 0 &&
+            MIN(j->minimum_retry_delay, m->retry_delay_cap) <= j->no_progress_timeout) {
+                if (manager_job_event(m, j, JOB_EVENT_TRANSIENT_ERROR) >= 0)
+                        scheduler_arm_retry(m, j, o->retry_after != UINT64_MAX ? o->retry_after : j->minimum_retry_delay);
+        } else
+                (void) manager_job_event(m, j, JOB_EVENT_FATAL_ERROR);
+        scheduler_kick(m);
+}
+
+/* Start the job's next request (next file, or next range of the file); the job is TRANSFERRING. */
+static void scheduler_start_next_file(Manager *m, Job *j) {
+        JobFile *f;
+        int r;
+
+        for (;;) {
+                f = job_next_file(j);
+                if (!f) {
+                        (void) manager_job_event(m, j, JOB_EVENT_ALL_FILES_DONE);
+                        log_info("Job %s transferred.", j->display_name);
+                        return;
+                }
+                if (f->integrity_mandatory && !f->has_sha256) {
+                        TransferOutcome o = {
+                                .hresult = BG_E_VALIDATION_FAILED,
+                                .context = BG_ERROR_CONTEXT_LOCAL_FILE,
+                                .retry_after = UINT64_MAX,
+                                .description = "IntegrityCheckMandatory is set but the file has no SHA-256",
+                        };
+                        scheduler_fail(m, j, f, &o);
+                        return;
+                }
+
+                r = transfer_start(m, f, NULL);
+                if (r == -ENOENT && f->n_ranges > 0) {
+                        /* Every range is already on disk (a restart after the last byte). */
+                        f->transferred = true;
+                        (void) store_save_file_progress(m->store, f);
+                        continue;
+                }
+                break;
         }
 
-        r = transfer_start(m, f, NULL);
-        if (r < 0) {
-                HRESULT hr = hresult_from_errno(r);
+        if (r == -ERANGE) {
+                TransferOutcome o = {
+                        .hresult = DO_E_INVALID_RANGE,
+                        .context = BG_ERROR_CONTEXT_REMOTE_FILE,
+                        .retry_after = UINT64_MAX,
+                        .description = "a range lies outside the remote file",
+                };
+                scheduler_fail(m, j, f, &o);
+        } else if (r < 0) {
+                char description[512];
+                TransferOutcome o = {
+                        .hresult = hresult_from_errno(r),
+                        .context = BG_ERROR_CONTEXT_LOCAL_FILE,
+                        .retry_after = UINT64_MAX,
+                        .description = description,
+                };
 
                 errno = -r;
-                job_set_error(j, hr, BG_ERROR_CONTEXT_LOCAL_FILE, (int) f->index, NULL, "%s: %m", f->temp_path);
-                j->error_count++;
-                (void) manager_job_event(m, j, JOB_EVENT_FATAL_ERROR);
-                log_warning_errno(r, "Job %s: cannot open '%s': %m", j->display_name, f->temp_path);
+                snprintf(description, sizeof description, "%s: %m", f->temp_path);
+                scheduler_fail(m, j, f, &o);
         }
 }
 
-void transfer_finished(Manager *m, JobFile *f, HRESULT hr, BG_ERROR_CONTEXT context, const char *protocol,
-                       const char *description) {
+void transfer_finished(Manager *m, JobFile *f, const TransferOutcome *o) {
         Job *j = f->job;
 
         if (j->state != BG_JOB_STATE_TRANSFERRING && j->state != BG_JOB_STATE_CONNECTING)
                 return;  /* the client moved the job on meanwhile; the transfer was already stopped */
 
-        if (SUCCEEDED(hr)) {
-                manager_notify(m, j, JOB_NOTIFY_FILE_TRANSFERRED, f);
+        if (o->restart) {
+                /* The server's copy changed: the file starts over at once. A server whose file
+                 * changes at every request would loop: after a few tries it is a transient error. */
+                if (++j->restarts <= 5) {
+                        scheduler_start_next_file(m, j);
+                        return;
+                }
+                TransferOutcome e = *o;
+                e.hresult = BG_E_LOCAL_FILE_CHANGED;  /* nearest BITS code: the copy keeps changing */
+                e.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+                e.transient = true;
+                e.description = "the remote file changed at every request";
+                j->restarts = 0;
+                scheduler_fail(m, j, f, &e);
+                return;
+        }
+
+        if (SUCCEEDED(o->hresult)) {
+                j->restarts = 0;
+                if (f->transferred)
+                        manager_notify(m, j, JOB_NOTIFY_FILE_TRANSFERRED, f);
                 scheduler_start_next_file(m, j);
                 scheduler_kick(m);
                 return;
         }
 
-        job_set_error(j, hr, context, (int) f->index, protocol, "%s", description ?: "transfer failed");
-        j->error_count++;
-        log_notice("Job %s: file %u failed: 0x%08X %s", j->display_name, f->index, (unsigned) hr,
-                   description ?: "");
-        (void) manager_job_event(m, j, JOB_EVENT_FATAL_ERROR);
-        scheduler_kick(m);
+        scheduler_fail(m, j, f, o);
 }
 
 static void scheduler_start_job(Manager *m, Job *j) {

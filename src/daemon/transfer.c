@@ -1,35 +1,49 @@
-/* transfer.c: one file's download into its temp file (see transfer.h).
+/* transfer.c: one HTTP request of one file into its temp file (see transfer.h).
  *
- * Order of events for one file:
+ * A whole file takes one request; a ranged file takes one request per range, written back to back
+ * in the order given. Order of events for one request:
  *   1. open the temp file and cut it back to the stored offset (bytes past it were never fsync'ed,
  *      so they may be garbage after a crash);
- *   2. GET with "Range: bytes=<offset>-" when offset > 0, guarded by If-Range with the validator we
- *      saw before, so a changed file comes back whole (200) instead of being spliced;
- *   3. before the first body byte is written, check the answer: 206 must start exactly at our
- *      offset; 200 to a range request means "start over" (we store offset 0 BEFORE writing);
- *   4. write; every checkpoint_bytes or checkpoint_usec: fdatasync, THEN store the offset. This is
- *      the crash invariant of DESIGN.md: a stored offset never covers bytes that are not durable;
- *   5. at the end: fdatasync, store the final offset and mark the file transferred.
- * Limits: http/https only (curl-glue.c), at most 10 redirects, headers we keep are bounded. */
+ *   2. GET the bytes not yet on disk: "Range: bytes=<offset>-" for a whole file resumed, guarded by
+ *      If-Range with the validator we saw before, so a changed file comes back whole (200) instead of
+ *      being spliced; "Range: bytes=<first>-<last>" for a range;
+ *   3. before the first body byte is written, check the answer (transfer_accept_response): a 206 must
+ *      start exactly where we asked and match the ETag and size we saw before (else the file starts
+ *      over); a 200 to a resume means "start over" (offset 0 is stored BEFORE writing); a 200 to a
+ *      range request means the server has no range support; nothing else is written;
+ *   4. write; start writeback every 8 MiB; every checkpoint_bytes or checkpoint_usec: fsync, THEN
+ *      store the offset. This is the crash invariant of DESIGN.md: a stored offset never covers bytes
+ *      that are not durable. A temp file deleted under us is noticed at each checkpoint (no links);
+ *   5. at the end: fsync, store the final offset; when the file is complete, check its SHA-256 (from
+ *      the running hash when the request covered the whole file, else by reading it back).
+ * Limits: http/https only and at most 10 redirects (curl-glue.c), https never redirects to http unless
+ * the job allows it, a stalled connection (no byte for stall_usec) is cut, headers kept are bounded. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "curl-glue.h"
-#include "http-error.h"
+#include "files.h"
 #include "hresult.h"
+#include "http-error.h"
 #include "log.h"
 #include "macro.h"
+#include "ranges.h"
 #include "transfer.h"
 
-#define TRANSFER_VALIDATOR_MAX 256   /* longest ETag / Last-Modified we keep */
+#define TRANSFER_VALIDATOR_MAX 256            /* longest ETag / Last-Modified we keep */
+#define TRANSFER_HEADERS_MAX (64 * 1024)      /* response headers kept for File5's property */
 #define TRANSFER_WRITEBACK_BYTES (8ULL << 20)
+#define TRANSFER_RETRY_AFTER_CAP 3600         /* seconds: a server cannot park a job longer */
+#define TRANSFER_HASH_BUFFER (1024 * 1024)
 
 struct Transfer {
         Manager *m;
@@ -37,21 +51,32 @@ struct Transfer {
         CURL *easy;
         int fd;
 
-        uint64_t offset;                   /* first byte asked for */
+        uint64_t offset;                   /* local offset of the first byte asked for */
+        uint64_t remote_first;             /* remote offset asked for */
+        uint64_t remote_last;              /* last remote byte asked for; UINT64_MAX = to the end */
+        bool ranged;
         uint64_t unsynced;                 /* bytes written since the last checkpoint */
         uint64_t writeback_start;          /* first byte not yet handed to writeback */
         usec_t last_checkpoint;
+        usec_t started;
+
+        EVP_MD_CTX *sha;                   /* running SHA-256 when this request starts at byte 0 */
 
         /* the response being received (reset at every status line: redirects, 1xx) */
         long status;
         bool has_content_range;
-        uint64_t range_first, range_total; /* range_total = UINT64_MAX when "*" */
+        char content_range[128];
         char etag[TRANSFER_VALIDATOR_MAX];
         char last_modified[TRANSFER_VALIDATOR_MAX];
+        char retry_after[64];
+        char *headers;                     /* every header line of the response, bounded */
+        size_t headers_len;
 
         bool accepted;                     /* the final response was checked; body may be written */
+        bool restart;                      /* the server's copy changed: start the file over */
         int local_errno;                   /* a failed write/fsync of the temp file */
         HRESULT refused;                   /* we refused the response (never written) */
+        BG_ERROR_CONTEXT refused_context;
         char *refused_why;
 
         struct curl_slist *request_headers;
@@ -66,24 +91,49 @@ static Transfer *transfer_free(Transfer *t) {
                 curl_easy_cleanup(t->easy);
         }
         curl_slist_free_all(t->request_headers);
+        EVP_MD_CTX_free(t->sha);
         safe_close(t->fd);
         free(t->refused_why);
-        if (t->file && t->file->job->transfer == t)
-                t->file->job->transfer = NULL;
+        free(t->headers);
+        if (t->file) {
+                t->file->download_usec += now_monotonic_usec() - t->started;
+                if (t->file->job->transfer == t)
+                        t->file->job->transfer = NULL;
+        }
         free(t);
         return NULL;
+}
+
+static void transfer_refuse(Transfer *t, HRESULT hr, BG_ERROR_CONTEXT context, const char *why) {
+        if (t->refused != 0)
+                return;  /* the first reason is the real one */
+        t->refused = hr;
+        t->refused_context = context;
+        free(t->refused_why);
+        t->refused_why = strdup(why);
 }
 
 /* fsync the bytes written so far, then record them as durable. */
 static int transfer_checkpoint(Transfer *t) {
         JobFile *f = t->file;
+        struct stat st;
         int r;
 
         if (f->bytes_written == f->bytes_durable)
                 return 0;
-        if (fdatasync(t->fd) < 0) {
-                t->local_errno = errno;
-                return log_error_errno(errno, "Failed to fsync '%s': %m", f->temp_path);
+        r = file_datasync(t->fd);
+        if (r < 0) {
+                t->local_errno = -r;
+                return log_error_errno(r, "Failed to fsync '%s': %m", f->temp_path);
+        }
+        /* Someone deleted the temp file (or its folder) under us: the bytes went to an orphan inode.
+         * Nothing on disk is ours any more, so the file starts over. */
+        if (fstat(t->fd, &st) >= 0 && st.st_nlink == 0) {
+                transfer_refuse(t, BG_E_LOCAL_FILE_CHANGED, BG_ERROR_CONTEXT_LOCAL_FILE,
+                                "the temporary file was deleted during the transfer");
+                f->bytes_written = f->bytes_durable = 0;
+                (void) store_save_file_progress(t->m->store, f);
+                return -ENOENT;
         }
         f->bytes_durable = f->bytes_written;
         t->unsynced = 0;
@@ -96,7 +146,7 @@ static int transfer_checkpoint(Transfer *t) {
 }
 
 /* Start the file over: the stored offset goes to 0 before a new byte is written. */
-static int transfer_restart_from_zero(Transfer *t) {
+static int transfer_truncate_to_zero(Transfer *t) {
         JobFile *f = t->file;
 
         if (ftruncate(t->fd, 0) < 0 || lseek(t->fd, 0, SEEK_SET) < 0) {
@@ -104,14 +154,9 @@ static int transfer_restart_from_zero(Transfer *t) {
                 return -errno;
         }
         f->bytes_written = f->bytes_durable = 0;
+        f->transferred = false;
         t->offset = t->writeback_start = 0;
         return store_save_file_progress(t->m->store, f);
-}
-
-static void transfer_refuse(Transfer *t, HRESULT hr, const char *why) {
-        t->refused = hr;
-        free(t->refused_why);
-        t->refused_why = strdup(why);
 }
 
 static void copy_header_value(char *dst, size_t n, const char *v, size_t len) {
@@ -120,59 +165,62 @@ static void copy_header_value(char *dst, size_t n, const char *v, size_t len) {
         while (len > 0 && (*v == ' ' || *v == '\t'))
                 v++, len--;
         if (len >= n)
-                len = 0;  /* oversized validator: do not keep a truncated one */
+                len = 0;  /* oversized value: do not keep a truncated one */
         memcpy(dst, v, len);
         dst[len] = '\0';
 }
 
+static bool header_is(const char *line, size_t len, const char *name, const char **ret_value, size_t *ret_len) {
+        size_t n = strlen(name);
+
+        if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+                return false;
+        *ret_value = line + n + 1;
+        *ret_len = len - n - 1;
+        return true;
+}
+
 static size_t transfer_on_header(char *buffer, size_t size, size_t nitems, void *userdata) {
         Transfer *t = userdata;
-        size_t len = size * nitems;
+        size_t len = size * nitems, vlen;
+        const char *v;
 
         if (len >= 5 && strncmp(buffer, "HTTP/", 5) == 0) {
                 /* A new response (after a redirect or 1xx): forget the previous one's headers. */
                 const char *sp = memchr(buffer, ' ', len);
                 t->status = sp ? strtol(sp + 1, NULL, 10) : 0;
                 t->has_content_range = false;
-                t->etag[0] = t->last_modified[0] = '\0';
-                return len;
+                t->etag[0] = t->last_modified[0] = t->retry_after[0] = '\0';
+                t->headers_len = 0;
         }
-        if (len > 14 && strncasecmp(buffer, "Content-Range:", 14) == 0) {
-                char tmp[128];
-                unsigned long long first, last;
-                char total[32];
 
-                copy_header_value(tmp, sizeof tmp, buffer + 14, len - 14);
-                if (sscanf(tmp, "bytes %llu-%llu/%31s", &first, &last, total) == 3) {
-                        t->has_content_range = true;
-                        t->range_first = first;
-                        if (streq(total, "*"))
-                                t->range_total = UINT64_MAX;
-                        else {
-                                char *end;
-                                errno = 0;
-                                t->range_total = strtoull(total, &end, 10);
-                                if (errno != 0 || *end != '\0')
-                                        t->range_total = UINT64_MAX;
-                        }
+        /* Keep the final response's header lines for IBackgroundCopyFile5 (bounded). */
+        if (t->headers_len + len < TRANSFER_HEADERS_MAX) {
+                char *n = realloc(t->headers, t->headers_len + len + 1);
+                if (n) {
+                        t->headers = n;
+                        memcpy(t->headers + t->headers_len, buffer, len);
+                        t->headers_len += len;
+                        t->headers[t->headers_len] = '\0';
                 }
-                return len;
         }
-        if (len > 5 && strncasecmp(buffer, "ETag:", 5) == 0) {
-                copy_header_value(t->etag, sizeof t->etag, buffer + 5, len - 5);
-                return len;
-        }
-        if (len > 14 && strncasecmp(buffer, "Last-Modified:", 14) == 0) {
-                copy_header_value(t->last_modified, sizeof t->last_modified, buffer + 14, len - 14);
-                return len;
-        }
+
+        if (header_is(buffer, len, "Content-Range", &v, &vlen)) {
+                copy_header_value(t->content_range, sizeof t->content_range, v, vlen);
+                t->has_content_range = t->content_range[0] != '\0';
+        } else if (header_is(buffer, len, "ETag", &v, &vlen))
+                copy_header_value(t->etag, sizeof t->etag, v, vlen);
+        else if (header_is(buffer, len, "Last-Modified", &v, &vlen))
+                copy_header_value(t->last_modified, sizeof t->last_modified, v, vlen);
+        else if (header_is(buffer, len, "Retry-After", &v, &vlen))
+                copy_header_value(t->retry_after, sizeof t->retry_after, v, vlen);
         return len;
 }
 
-static int set_validator(char **dst, const char *v) {
+static int set_string(char **dst, const char *v) {
         char *copy = NULL;
 
-        if (v[0]) {
+        if (v && v[0]) {
                 copy = strdup(v);
                 if (!copy)
                         return -ENOMEM;
@@ -182,45 +230,99 @@ static int set_validator(char **dst, const char *v) {
         return 0;
 }
 
+/* The server's copy differs from the one our bytes came from: throw the bytes away and ask again
+ * from byte 0 (spec §4: "a changed file starts over"). */
+static bool transfer_start_over(Transfer *t, const char *why) {
+        log_notice("'%s' changed on the server (%s): starting the file over.", t->file->remote_url, why);
+        if (transfer_truncate_to_zero(t) < 0)
+                return false;
+        t->file->etag = mfree(t->file->etag);
+        t->file->last_modified = mfree(t->file->last_modified);
+        t->restart = true;
+        return false;  /* this response is not written */
+}
+
 /* Decide whether the final response's body may be written. Returns false when refused. */
 static bool transfer_accept_response(Transfer *t) {
         JobFile *f = t->file;
         curl_off_t length = -1;
+        uint64_t first = 0, last = 0, total = UINT64_MAX;
+        char why[192];
 
         if (t->accepted)
                 return true;
+        if (t->refused != 0 || t->restart || t->local_errno != 0)
+                return false;
 
         (void) curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
 
         if (t->status == 206) {
-                if (!t->has_content_range) {
-                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, "206 without Content-Range");
+                if (!t->has_content_range ||
+                    http_parse_content_range(t->content_range, &first, &last, &total) < 0) {
+                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                        "206 without a valid Content-Range");
                         return false;
                 }
-                if (t->range_first != t->offset) {
-                        char why[128];
-                        snprintf(why, sizeof why, "asked for bytes from %" PRIu64 ", server sent from %" PRIu64,
-                                 t->offset, t->range_first);
-                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, why);
+                if (first != t->remote_first) {
+                        snprintf(why, sizeof why, "asked for bytes from %" PRIu64 ", the server sent bytes from %" PRIu64,
+                                 t->remote_first, first);
+                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, BG_ERROR_CONTEXT_REMOTE_FILE, why);
                         return false;
                 }
-                if (t->range_total != UINT64_MAX)
-                        f->bytes_total = t->range_total;
-        } else if (t->status == 200 || t->status == 0 /* non-HTTP never happens: http/https only */) {
-                if (t->offset > 0 && transfer_restart_from_zero(t) < 0)
+                /* Resuming: the pieces must come from the same copy of the file. */
+                if (f->bytes_durable > 0) {
+                        if (f->etag && t->etag[0] && !streq(f->etag, t->etag))
+                                return transfer_start_over(t, "ETag changed");
+                        if (f->remote_size != BG_SIZE_UNKNOWN && total != UINT64_MAX && total != f->remote_size)
+                                return transfer_start_over(t, "size changed");
+                }
+                if (t->ranged && t->remote_last != UINT64_MAX && last < t->remote_last) {
+                        snprintf(why, sizeof why, "range %" PRIu64 "-%" PRIu64 " lies outside the remote file (%" PRIu64 " bytes)",
+                                 t->remote_first, t->remote_last, total);
+                        transfer_refuse(t, DO_E_INVALID_RANGE, BG_ERROR_CONTEXT_REMOTE_FILE, why);
                         return false;
-                f->bytes_total = length >= 0 ? (uint64_t) length : BG_SIZE_UNKNOWN;
+                }
+                if (total != UINT64_MAX)
+                        f->remote_size = total;
+                if (!t->ranged)
+                        f->bytes_total = f->remote_size;
+        } else if (t->status == 200) {
+                if (t->ranged) {
+                        transfer_refuse(t, DO_E_INSUFFICIENT_RANGE_SUPPORT, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                        "the server answered a range request with the whole file");
+                        return false;
+                }
+                /* The whole file, from byte 0: what we asked for, or a changed file (If-Range did not
+                 * match), or a server without range support. In the last two cases start over. */
+                if (t->offset > 0) {
+                        log_notice("'%s': the server sent the whole file instead of a range; starting over.",
+                                   f->remote_url);
+                        if (transfer_truncate_to_zero(t) < 0)
+                                return false;
+                }
+                f->remote_size = f->bytes_total = length >= 0 ? (uint64_t) length : BG_SIZE_UNKNOWN;
         } else {
-                char why[64];
                 snprintf(why, sizeof why, "unexpected HTTP status %ld", t->status);
-                transfer_refuse(t, HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE), why);
+                transfer_refuse(t, HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE),
+                                BG_ERROR_CONTEXT_REMOTE_FILE, why);
                 return false;
         }
 
-        if (set_validator(&f->etag, t->etag) < 0 || set_validator(&f->last_modified, t->last_modified) < 0) {
+        if (t->ranged)
+                f->bytes_total = ranges_total(f->ranges, f->n_ranges, f->remote_size);
+
+        if (set_string(&f->etag, t->etag) < 0 || set_string(&f->last_modified, t->last_modified) < 0) {
                 t->local_errno = ENOMEM;
                 return false;
         }
+
+        /* Hash as we write when this request starts the file: no second read at the end. */
+        if (f->has_sha256 && t->offset == 0 && !t->sha) {
+                t->sha = EVP_MD_CTX_new();
+                if (t->sha && EVP_DigestInit_ex(t->sha, EVP_sha256(), NULL) != 1)
+                        t->sha = (EVP_MD_CTX_free(t->sha), NULL);
+        }
+
         t->accepted = true;
         /* Persist the size and validators now: GetProgress after a restart must know them. */
         (void) store_save_file_progress(t->m->store, f);
@@ -230,24 +332,32 @@ static bool transfer_accept_response(Transfer *t) {
 static size_t transfer_on_body(char *ptr, size_t size, size_t nmemb, void *userdata) {
         Transfer *t = userdata;
         JobFile *f = t->file;
-        size_t len = size * nmemb, done = 0;
+        size_t len = size * nmemb;
+        int r;
 
         if (!transfer_accept_response(t))
                 return 0;  /* curl aborts with CURLE_WRITE_ERROR; we report why */
 
-        while (done < len) {
-                ssize_t n = write(t->fd, ptr + done, len - done);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        t->local_errno = errno;
-                        log_error_errno(errno, "Failed to write '%s': %m", f->temp_path);
-                        return 0;
-                }
-                done += (size_t) n;
+        /* Never write past what the request asked for, whatever the server sends. */
+        if (t->ranged && t->remote_last != UINT64_MAX &&
+            f->bytes_written - t->offset + len > t->remote_last - t->remote_first + 1) {
+                transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                "the server sent more bytes than the range holds");
+                return 0;
         }
+
+        r = file_write_all(t->fd, ptr, len);
+        if (r < 0) {
+                t->local_errno = -r;
+                log_error_errno(r, "Failed to write '%s': %m", f->temp_path);
+                return 0;
+        }
+        if (t->sha && EVP_DigestUpdate(t->sha, ptr, len) != 1)
+                t->sha = (EVP_MD_CTX_free(t->sha), NULL);  /* fall back to reading the file back */
         f->bytes_written += len;
+        f->bytes_downloaded += len;
         t->unsynced += len;
+        f->job->last_progress_usec = now_monotonic_usec();
 
         /* Start writeback of each full 8 MiB now, without waiting for it: the disk works while
          * the network does, and the fdatasync() of the next checkpoint finds little left to do. */
@@ -260,21 +370,92 @@ static size_t transfer_on_body(char *ptr, size_t size, size_t nmemb, void *userd
         manager_notify(t->m, f->job, JOB_NOTIFY_PROGRESS, f);
 
         if (t->unsynced >= t->m->checkpoint_bytes ||
-            now_monotonic_usec() - t->last_checkpoint >= t->m->checkpoint_usec)
+            f->job->last_progress_usec - t->last_checkpoint >= t->m->checkpoint_usec)
                 if (transfer_checkpoint(t) < 0)
                         return 0;
         return len;
+}
+
+/* SHA-256 of the first `size` bytes of the temp file, read back. 0 or -errno. */
+static int hash_file(int fd, uint64_t size, uint8_t ret[32]) {
+        _cleanup_free_ uint8_t *buf = malloc(TRANSFER_HASH_BUFFER);
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        uint64_t done = 0;
+        unsigned n = 0;
+        int r = 0;
+
+        if (!buf || !ctx) {
+                EVP_MD_CTX_free(ctx);
+                return -ENOMEM;
+        }
+        if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+                r = -EIO;
+        while (r == 0 && done < size) {
+                size_t want = (size_t) MIN((uint64_t) TRANSFER_HASH_BUFFER, size - done);
+                ssize_t got = pread(fd, buf, want, (off_t) done);
+
+                if (got < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                } else if (got == 0)
+                        r = -EIO;  /* shorter than we wrote: not our file any more */
+                else if (EVP_DigestUpdate(ctx, buf, (size_t) got) != 1)
+                        r = -EIO;
+                else
+                        done += (uint64_t) got;
+        }
+        if (r == 0 && EVP_DigestFinal_ex(ctx, ret, &n) != 1)
+                r = -EIO;
+        EVP_MD_CTX_free(ctx);
+        return r;
+}
+
+/* The file is complete: check the SHA-256 the client gave, if any. false on a mismatch (the file
+ * then starts over, and the job stops with BG_E_VALIDATION_FAILED). */
+static bool transfer_verify(Transfer *t) {
+        JobFile *f = t->file;
+        uint8_t digest[32];
+        unsigned n = 0;
+        int r;
+
+        if (!f->has_sha256)
+                return true;
+        if (t->sha && EVP_DigestFinal_ex(t->sha, digest, &n) == 1 && n == 32)
+                r = 0;
+        else {
+                int rfd = open(f->temp_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+                r = rfd < 0 ? -errno : hash_file(rfd, f->bytes_written, digest);
+                safe_close(rfd);
+        }
+        if (r < 0) {
+                t->local_errno = -r;
+                return false;
+        }
+        if (memcmp(digest, f->sha256, 32) == 0)
+                return true;
+
+        transfer_refuse(t, BG_E_VALIDATION_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE,
+                        "the downloaded file does not match its SHA-256");
+        /* The bytes are not the file we were asked for: they go, and the next attempt starts over. */
+        (void) transfer_truncate_to_zero(t);
+        return false;
 }
 
 static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *userdata) {
         Transfer *t = userdata;
         Manager *m = t->m;
         JobFile *f = t->file;
-        HRESULT hr = S_OK;
-        BG_ERROR_CONTEXT context = BG_ERROR_CONTEXT_NONE;
+        TransferOutcome o = {
+                .hresult = S_OK,
+                .context = BG_ERROR_CONTEXT_NONE,
+                .retry_after = UINT64_MAX,
+                .protocol = strncasecmp(f->remote_url, "https:", 6) == 0 ? "https" : "http",
+        };
         char description[512] = "";
-        const char *protocol = strncasecmp(f->remote_url, "https:", 6) == 0 ? "https" : "http";
         long status = 0;
+        bool request_complete = false;
 
         (void) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 
@@ -282,58 +463,161 @@ static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *use
                 /* An empty body never reaches the write callback: check the response here too. */
                 if (!transfer_accept_response(t))
                         result = CURLE_WRITE_ERROR;
-                else if (f->bytes_total != BG_SIZE_UNKNOWN && f->bytes_written != f->bytes_total) {
-                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, "body shorter than announced");
+                else if (t->ranged)
+                        request_complete = t->remote_last == UINT64_MAX ||
+                                           f->bytes_written - t->offset == t->remote_last - t->remote_first + 1;
+                else
+                        request_complete = f->bytes_total == BG_SIZE_UNKNOWN || f->bytes_written == f->bytes_total;
+                if (result == CURLE_OK && !request_complete) {
+                        transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                        "the body is shorter than announced");
                         result = CURLE_WRITE_ERROR;
                 }
-        } else if (status == 416 && t->offset > 0 && f->bytes_total == t->offset) {
+        } else if (status == 416 && !t->ranged && t->offset > 0 && f->remote_size == t->offset) {
                 /* We asked for bytes past the end of a file we already have whole: nginx answers
                  * 416. The length matches what the server told us before, so the file is done. */
                 result = CURLE_OK;
                 status = 206;
+                request_complete = true;
+        } else if (status == 416 && t->ranged) {
+                transfer_refuse(t, DO_E_INVALID_RANGE, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                "the range lies outside the remote file");
         }
 
-        if (result == CURLE_OK && status < 400) {
-                if (transfer_checkpoint(t) < 0)
-                        result = CURLE_WRITE_ERROR;
-                else {
-                        f->bytes_total = f->bytes_written;
-                        f->transferred = true;
-                        if (store_save_file_progress(m->store, f) < 0)
-                                log_warning("Failed to store the end of '%s', continuing.", f->temp_path);
+        /* Keep the last response's headers (IBackgroundCopyFile5). */
+        if (t->headers_len > 0)
+                (void) set_string(&f->http_response_headers, t->headers);
+
+        if (result == CURLE_OK && status < 400 && request_complete) {
+                if (transfer_checkpoint(t) >= 0) {
+                        size_t index;
+                        uint64_t remote_offset, left;
+
+                        /* A ranged file is complete when no range is left; a whole file now. */
+                        if (!t->ranged ||
+                            ranges_locate(f->ranges, f->n_ranges, f->remote_size, f->bytes_written, &index,
+                                          &remote_offset, &left) == -ENOENT) {
+                                if (!t->ranged)
+                                        f->bytes_total = f->bytes_written;
+                                if (transfer_verify(t))
+                                        f->transferred = true;
+                        }
                 }
+                if (store_save_file_progress(m->store, f) < 0)
+                        log_warning("Failed to store the end of '%s', continuing.", f->temp_path);
         }
 
-        if (result != CURLE_OK || status >= 400 || !f->transferred) {
-                if (t->refused != 0 && t->local_errno == 0) {
-                        hr = t->refused;
-                        context = BG_ERROR_CONTEXT_REMOTE_FILE;
-                        snprintf(description, sizeof description, "%s: %s", f->remote_url, t->refused_why ?: "response refused");
-                } else {
+        if (t->restart && t->local_errno == 0) {
+                o.restart = true;
+        } else if (t->local_errno != 0 || t->refused != 0 || result != CURLE_OK || status >= 400) {
+                if (t->local_errno != 0) {
                         TransferError e = http_error_classify(result, status, t->local_errno);
-                        hr = e.hresult;
-                        context = e.context;
-                        if (t->local_errno != 0) {
-                                errno = t->local_errno;
-                                snprintf(description, sizeof description, "%s: %m", f->temp_path);
-                        } else if (status >= 400)
+
+                        o.hresult = e.hresult;
+                        o.context = e.context;
+                        errno = t->local_errno;
+                        snprintf(description, sizeof description, "%s: %m", f->temp_path);
+                } else if (t->refused != 0) {
+                        o.hresult = t->refused;
+                        o.context = t->refused_context;
+                        snprintf(description, sizeof description, "%s: %s", f->remote_url,
+                                 t->refused_why ?: "response refused");
+                } else {
+                        TransferError e = http_error_classify(result, status, 0);
+
+                        /* A redirect we refused to follow (https → http, or a non-http scheme). */
+                        if (result == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400)
+                                e = (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED),
+                                                      BG_ERROR_CONTEXT_REMOTE_FILE, false };
+                        o.hresult = e.hresult;
+                        o.context = e.context;
+                        o.transient = e.transient;
+                        if (status >= 400)
                                 snprintf(description, sizeof description, "HTTP %ld from %s", status, f->remote_url);
                         else
                                 snprintf(description, sizeof description, "%s: %s", f->remote_url,
                                          t->errbuf[0] ? t->errbuf : curl_easy_strerror(result));
+                        if (t->retry_after[0]) {
+                                uint64_t s;
+
+                                if (http_parse_retry_after(t->retry_after, time(NULL), TRANSFER_RETRY_AFTER_CAP, &s) >= 0)
+                                        o.retry_after = s;
+                        }
                 }
                 /* Keep what is durable: the next Resume continues from there. */
                 (void) transfer_checkpoint(t);
-                if (FAILED(hr) == 0)
-                        hr = E_FAIL;
+                if (!FAILED(o.hresult))
+                        o.hresult = E_FAIL;
+                o.description = description;
         }
 
-        log_debug("Transfer of '%s' ended: curl %d, HTTP %ld, HRESULT 0x%08X", f->remote_url, (int) result, status,
-                  (unsigned) hr);
+        log_debug("Request for '%s' ended: curl %d, HTTP %ld, HRESULT 0x%08X%s", f->remote_url, (int) result, status,
+                  (unsigned) o.hresult, o.restart ? ", starting over" : "");
         t->easy = NULL;  /* already removed from the multi by curl-glue */
         curl_easy_cleanup(easy);
+        (void) store_save_file_progress(m->store, f);
         transfer_free(t);
-        transfer_finished(m, f, hr, context, protocol, description[0] ? description : NULL);
+        transfer_finished(m, f, &o);
+}
+
+/* The request this file needs next: the rest of the file, or the rest of the current range. */
+static int transfer_plan(Transfer *t) {
+        JobFile *f = t->file;
+        size_t index;
+        uint64_t remote_offset, left;
+        int r;
+
+        if (f->n_ranges == 0) {
+                t->remote_first = t->offset;
+                t->remote_last = UINT64_MAX;
+                return 0;
+        }
+        r = ranges_locate(f->ranges, f->n_ranges, f->remote_size, t->offset, &index, &remote_offset, &left);
+        if (r < 0)
+                return r;  /* -ENOENT: nothing left; -ERANGE: outside the remote file */
+        t->ranged = true;
+        t->remote_first = remote_offset;
+        t->remote_last = left == UINT64_MAX ? UINT64_MAX : remote_offset + left - 1;
+        return 0;
+}
+
+static int transfer_set_options(Transfer *t) {
+        JobFile *f = t->file;
+        bool https = strncasecmp(f->remote_url, "https:", 6) == 0;
+        char range[64];
+
+        if (curl_easy_setopt(t->easy, CURLOPT_URL, f->remote_url) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_FAILONERROR, 1L) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, transfer_on_header) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, transfer_on_body) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->request_headers) != CURLE_OK)
+                return -EIO;
+
+        /* A connection that delivers nothing for stall_usec is cut (a transient error). */
+        if (curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
+            curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, (long) MAX(t->m->stall_usec / 1000000, 1ULL)) != CURLE_OK)
+                return -EIO;
+
+        /* https never hands over to plain http unless the job allows it (BITS
+         * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP). */
+        if (https && !(f->job->security_flags & JOB_SECURITY_ALLOW_HTTPS_TO_HTTP) &&
+            curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https") != CURLE_OK)
+                return -EIO;
+
+        /* CURLOPT_RANGE, not CURLOPT_RESUME_FROM: curl itself fails a resume answered with 200,
+         * while we check the answer ourselves (start over on 200; no range support for ranges). */
+        if (t->ranged || t->remote_first > 0) {
+                if (t->remote_last == UINT64_MAX)
+                        snprintf(range, sizeof range, "%" PRIu64 "-", t->remote_first);
+                else
+                        snprintf(range, sizeof range, "%" PRIu64 "-%" PRIu64, t->remote_first, t->remote_last);
+                if (curl_easy_setopt(t->easy, CURLOPT_RANGE, range) != CURLE_OK)
+                        return -EIO;
+        }
+        return 0;
 }
 
 int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
@@ -353,7 +637,7 @@ int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
                 return -EEXIST;
 
         /* Bytes past the stored offset were never fsync'ed: cut them off. A file shorter than the
-         * offset (deleted under us) continues from what is really there. */
+         * offset (truncated under us) continues from what is really there. */
         if ((uint64_t) st.st_size > f->bytes_durable) {
                 if (ftruncate(fd, (off_t) f->bytes_durable) < 0)
                         return -errno;
@@ -373,8 +657,12 @@ int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
                 .offset = f->bytes_durable,
                 .writeback_start = f->bytes_durable,
                 .last_checkpoint = now_monotonic_usec(),
-                .range_total = UINT64_MAX,
+                .started = now_monotonic_usec(),
         };
+
+        r = transfer_plan(t);
+        if (r < 0)
+                goto fail;
 
         r = curl_glue_make(m->glue, &t->easy);
         if (r < 0)
@@ -385,50 +673,29 @@ int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
 
                 if (validator) {
                         _cleanup_free_ char *h = NULL;
-                        struct curl_slist *l;
 
                         if (asprintf(&h, "If-Range: %s", validator) < 0) {
                                 r = -ENOMEM;
                                 goto fail;
                         }
-                        l = curl_slist_append(NULL, h);
-                        if (!l) {
+                        t->request_headers = curl_slist_append(NULL, h);
+                        if (!t->request_headers) {
                                 r = -ENOMEM;
                                 goto fail;
                         }
-                        t->request_headers = l;
                 }
         }
 
-        if (curl_easy_setopt(t->easy, CURLOPT_URL, f->remote_url) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_FAILONERROR, 1L) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, transfer_on_header) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, transfer_on_body) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t) != CURLE_OK ||
-            curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->request_headers) != CURLE_OK) {
-                r = -EIO;
+        r = transfer_set_options(t);
+        if (r < 0)
                 goto fail;
-        }
-        /* CURLOPT_RANGE, not CURLOPT_RESUME_FROM: curl itself fails a resume answered with 200,
-         * while we want to check the answer ourselves and start over on 200. */
-        if (t->offset > 0) {
-                char range[32];
-
-                snprintf(range, sizeof range, "%" PRIu64 "-", t->offset);
-                if (curl_easy_setopt(t->easy, CURLOPT_RANGE, range) != CURLE_OK) {
-                        r = -EIO;
-                        goto fail;
-                }
-        }
-
         r = curl_glue_add(m->glue, t->easy, transfer_on_done, t);
         if (r < 0)
                 goto fail;
 
         f->job->transfer = t;
-        log_debug("Downloading %s → %s from byte %" PRIu64, f->remote_url, f->temp_path, t->offset);
+        log_debug("Requesting %s bytes %" PRIu64 "-%s → %s at %" PRIu64, f->remote_url, t->remote_first,
+                  t->remote_last == UINT64_MAX ? "" : "…", f->temp_path, t->offset);
         if (ret)
                 *ret = t;
         return 0;
@@ -444,6 +711,7 @@ Transfer *transfer_stop(Transfer *t) {
                 return NULL;
         curl_glue_remove(t->m->glue, t->easy);
         (void) transfer_checkpoint(t);
+        (void) store_save_file_progress(t->m->store, t->file);
         return transfer_free(t);
 }
 

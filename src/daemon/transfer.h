@@ -18,6 +18,17 @@ Transfer *transfer_stop(Transfer *t);
 /* Stop now and throw the temp file's contents away (Cancel, Complete of an unfinished file). */
 Transfer *transfer_abort(Transfer *t);
 
-/* Called by the transfer when it ends (implemented in scheduler.c). `hr` is S_OK on success. */
-void transfer_finished(Manager *m, JobFile *f, HRESULT hr, BG_ERROR_CONTEXT context,
-                       const char *protocol, const char *description);
+/* How a transfer ended, for the job layer. */
+typedef struct TransferOutcome {
+        HRESULT hresult;                   /* S_OK: this request's bytes are all on disk */
+        BG_ERROR_CONTEXT context;
+        bool transient;                    /* retry after the retry delay (TRANSIENT_ERROR) */
+        bool restart;                      /* the server's copy changed: start the file over now */
+        uint64_t retry_after;              /* seconds the server asked us to wait; UINT64_MAX if none */
+        const char *protocol;              /* "http"/"https", NULL when not tied to one */
+        const char *description;           /* for the error object; NULL on success */
+} TransferOutcome;
+
+/* Called by the transfer when it ends (implemented in scheduler.c). The file may still have bytes
+ * to fetch (a ranged file has one request per range): the scheduler starts the next request. */
+void transfer_finished(Manager *m, JobFile *f, const TransferOutcome *outcome);
