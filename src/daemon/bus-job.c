@@ -236,6 +236,10 @@ static int method_set_minimum_retry_delay(sd_bus_message *message, void *userdat
         return set_u32(message, userdata, error, queue_job_set_minimum_retry_delay);
 }
 
+static int method_set_security_flags(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        return set_u32(message, userdata, error, queue_job_set_security_flags);
+}
+
 static int method_get_error(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         Job *j = userdata;
         JobStateContext ctx = job_state_context(j);
@@ -425,6 +429,7 @@ static const sd_bus_vtable job_vtable[] = {
         SD_BUS_PROPERTY("NoProgressTimeout", "u", NULL, offsetof(Job, no_progress_timeout), 0),
         SD_BUS_PROPERTY("MinimumRetryDelay", "u", NULL, offsetof(Job, minimum_retry_delay), 0),
         SD_BUS_PROPERTY("ErrorCount", "u", NULL, offsetof(Job, error_count), 0),
+        SD_BUS_PROPERTY("SecurityFlags", "u", NULL, offsetof(Job, security_flags), 0),
 
         SD_BUS_METHOD_WITH_ARGS("AddFiles", SD_BUS_ARGS("a(ss)", files), SD_BUS_NO_RESULT,
                                 method_add_files, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -459,6 +464,8 @@ static const sd_bus_vtable job_vtable[] = {
                                 method_get_files, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetFile", SD_BUS_ARGS("u", index), SD_BUS_RESULT("(usssttba(tt))", file),
                                 method_get_file, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetSecurityFlags", SD_BUS_ARGS("u", flags), SD_BUS_NO_RESULT,
+                                method_set_security_flags, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetRemoteName", SD_BUS_ARGS("u", index, "s", url), SD_BUS_NO_RESULT,
                                 method_set_remote_name, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,

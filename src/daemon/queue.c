@@ -546,3 +546,19 @@ HRESULT queue_job_expire(Manager *m, Job *j) {
                  j->display_name);
         return S_OK;
 }
+
+/* BG_SSL_* (0x1F, cert checks) and BG_HTTP_REDIRECT_POLICY_* (0x700, 0x800): the flags BITS defines. */
+#define JOB_SECURITY_FLAGS_KNOWN 0x0F1Fu
+
+HRESULT queue_job_set_security_flags(Manager *m, Job *j, uint32_t flags) {
+        HRESULT hr;
+
+        if (flags & ~JOB_SECURITY_FLAGS_KNOWN)
+                return E_INVALIDARG;
+        hr = check_method(j, JOB_METHOD_SET_PROPERTY, NULL);
+        if (FAILED(hr))
+                return hr;
+        j->security_flags = flags;
+        manager_touch_job(m, j);
+        return S_OK;
+}

@@ -32,6 +32,8 @@ HRESULT queue_job_set_notify_flags(Manager *m, Job *j, uint32_t flags);
 HRESULT queue_job_set_no_progress_timeout(Manager *m, Job *j, uint32_t seconds);
 HRESULT queue_job_set_minimum_retry_delay(Manager *m, Job *j, uint32_t seconds);
 HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char *url);
+/* BITS IBackgroundCopyJobHttpOptions::SetSecurityFlags: only the redirect policy bits are honoured. */
+HRESULT queue_job_set_security_flags(Manager *m, Job *j, uint32_t flags);
 
 /* Validation shared with the bus layer. */
 HRESULT queue_check_display_name(const char *name);
