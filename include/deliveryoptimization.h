@@ -418,6 +418,7 @@ typedef struct IEnumBackgroundCopyFiles IEnumBackgroundCopyFiles;
 typedef struct IEnumBackgroundCopyJobs IEnumBackgroundCopyJobs;
 typedef struct IBackgroundCopyError IBackgroundCopyError;
 typedef struct IBackgroundCopyCallback IBackgroundCopyCallback;
+typedef struct IBackgroundCopyCallback2 IBackgroundCopyCallback2;
 typedef struct IDeliveryOptimizationJob IDeliveryOptimizationJob;
 typedef struct IDeliveryOptimizationJob2 IDeliveryOptimizationJob2;
 typedef struct IDeliveryOptimizationFile IDeliveryOptimizationFile;
@@ -1052,10 +1053,13 @@ struct IBackgroundCopyManager {
  *   DO_E_INVALID_STATE in a final state.
  *   GetNoProgressTimeout: S_OK.
  *   GetErrorCount: [BITS] Times the job was interrupted by a network or server failure. S_OK.
- *   SetProxySettings: [BITS] S_OK; BG_E_PROXY_LIST_TOO_LARGE / BG_E_PROXY_BYPASS_LIST_TOO_LARGE
- *   (over 32 KB); BG_E_INVALID_PROXY_INFO.
- *   GetProxySettings: [BITS] Lists freed with CoTaskMemFree(). S_OK.
- *   TakeOwnership: [BITS] An administrator makes the job its own. S_OK; E_ACCESSDENIED.
+ *   SetProxySettings: [BITS] The lists go with BG_JOB_PROXY_USAGE_OVERRIDE only, which needs a
+ *   proxy list. Stored with the job (dosvc: not yet used by transfers, and not kept across a
+ *   service restart). S_OK; E_INVALIDARG; BG_E_PROXY_LIST_TOO_LARGE /
+ *   BG_E_PROXY_BYPASS_LIST_TOO_LARGE (over 32,768 characters); BG_E_INVALID_PROXY_INFO (control
+ *   characters); DO_E_INVALID_STATE in a final state.
+ *   GetProxySettings: [BITS] Lists freed with CoTaskMemFree(); NULL when not set. S_OK.
+ *   TakeOwnership: [BITS] An administrator (root) makes the job its own. S_OK; E_ACCESSDENIED.
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IBackgroundCopyJobVtbl {
         /* IUnknown */
@@ -1141,7 +1145,20 @@ struct IBackgroundCopyJob {
  * IBackgroundCopyJob2  (IID 54B50739-686F-45EB-9DFF-D6A9A0FAA9AF)
  * Inherits IBackgroundCopyJob <- IUnknown.
  * [HDR] BITS 1.5 additions (uploads, notification command lines, credentials). Not in DO: dosvc
- * returns E_NOTIMPL for what DO does not support (spec 2.2).
+ * returns E_NOTIMPL for what DO does not support (spec 2.2), except:
+ *
+ *   SetNotifyCmdLine: [BITS] The service runs Program (an absolute path, at most 260 bytes; no
+ *   search path, no shell) as the job's owner when the job enters TRANSFERRED or ERROR with
+ *   BG_NOTIFY_JOB_TRANSFERRED / BG_NOTIFY_JOB_ERROR set (not with BG_NOTIFY_DISABLE), also after the
+ *   calling program has exited, and also when set after the event. Parameters is the whole command
+ *   line, argv[0] first (at most 4000 bytes), split as the Windows C runtime does: spaces separate,
+ *   double quotes group. The environment holds PATH, HOME, DOSVC_JOB_ID={guid} and
+ *   DOSVC_JOB_STATE=TRANSFERRED|ERROR. A program that exits non-zero while the job still rests in
+ *   that state runs again after the minimum retry delay. It runs even when a callback is registered
+ *   (unlike BITS). NULL Program and NULL Parameters clear it. S_OK; E_INVALIDARG (relative Program,
+ *   Parameters without Program); BG_E_STRING_TOO_LONG; DO_E_INVALID_STATE in a final state.
+ *   GetNotifyCmdLine: [BITS] Both strings, "" when none is set; CoTaskMemFree() them. S_OK;
+ *   E_INVALIDARG for a NULL pointer.
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IBackgroundCopyJob2Vtbl {
         /* IUnknown */
@@ -1688,6 +1705,11 @@ struct IBackgroundCopyFile2 {
  * Inherits IBackgroundCopyFile2 <- IBackgroundCopyFile <- IUnknown.
  * [HDR] BITS 4.0 additions (temporary name, content validation, peers). Not in DO: E_NOTIMPL where
  * unsupported (spec 2.2). Strings are freed with CoTaskMemFree().
+ *
+ *   GetTemporaryName: The hidden temp file holding the bytes until Complete. S_OK;
+ *   DO_E_LOCALPATH_NOT_SET for a file without a destination yet.
+ *   SetValidationState, GetValidationState: E_NOTIMPL (peer-cache validation; dosvc has no peers).
+ *   IsDownloadedFromPeer: Always FALSE (dosvc downloads from HTTP only). S_OK.
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IBackgroundCopyFile3Vtbl {
         /* IUnknown */
@@ -1729,6 +1751,8 @@ struct IBackgroundCopyFile3 {
  * IBackgroundCopyFile4  (IID EF7E0655-7888-4960-B0E5-730846E03492)
  * Inherits IBackgroundCopyFile3 <- IBackgroundCopyFile2 <- IBackgroundCopyFile <- IUnknown.
  * [HDR] BITS 4.0 peer statistics. Not in DO: E_NOTIMPL where unsupported (spec 2.2).
+ *
+ *   GetPeerDownloadStats: Bytes from the origin server and (always 0) from peers. S_OK.
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IBackgroundCopyFile4Vtbl {
         /* IUnknown */
@@ -1776,8 +1800,8 @@ struct IBackgroundCopyFile4 {
  * SetProperty is slot 13 and GetProperty slot 14. Only BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS
  * exists: GetProperty returns every header of the last response in String (CoTaskMemFree).
  *
- *   SetProperty: S_OK or an error HRESULT.
- *   GetProperty: S_OK; DO_E_UNKNOWN_PROPERTY_ID.
+ *   SetProperty: The headers are the server's: DO_E_READ_ONLY_PROPERTY; DO_E_UNKNOWN_PROPERTY_ID.
+ *   GetProperty: S_OK ("" before the first response); DO_E_UNKNOWN_PROPERTY_ID.
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IBackgroundCopyFile5Vtbl {
         /* IUnknown */
@@ -1968,6 +1992,41 @@ struct IBackgroundCopyCallback {
 #define IBackgroundCopyCallback_JobModification(This,pJob,dwReserved) ((This)->lpVtbl->JobModification(This,pJob,dwReserved))
 
 /* ------------------------------------------------------------------------------------------------
+ * IBackgroundCopyCallback2  (IID 659CDEAC-489E-11D9-A9CD-000D56965251)
+ * Inherits IBackgroundCopyCallback. [BITS]
+ * Implemented by the client. The library asks the registered callback for it with QueryInterface;
+ * when it is there, FileTransferred is called on the dispatch thread (like the other callbacks,
+ * never under a library lock) as each file of a job with BG_NOTIFY_FILE_TRANSFERRED finishes, in
+ * the order the files finish. pJob and pFile are borrowed. The return value is ignored (no retry).
+ *
+ *   FileTransferred: Every byte of pFile is on disk (still under its temporary name until Complete).
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct IBackgroundCopyCallback2Vtbl {
+        /* IUnknown */
+        HRESULT (*QueryInterface)(IBackgroundCopyCallback2 *This, REFIID riid, void **ppvObject); /* 0 */
+        ULONG (*AddRef)(IBackgroundCopyCallback2 *This); /* 1 */
+        ULONG (*Release)(IBackgroundCopyCallback2 *This); /* 2 */
+        /* IBackgroundCopyCallback */
+        HRESULT (*JobTransferred)(IBackgroundCopyCallback2 *This, IBackgroundCopyJob *pJob); /* 3 */
+        HRESULT (*JobError)(IBackgroundCopyCallback2 *This, IBackgroundCopyJob *pJob, IBackgroundCopyError *pError); /* 4 */
+        HRESULT (*JobModification)(IBackgroundCopyCallback2 *This, IBackgroundCopyJob *pJob, DWORD dwReserved); /* 5 */
+        /* IBackgroundCopyCallback2 */
+        HRESULT (*FileTransferred)(IBackgroundCopyCallback2 *This, IBackgroundCopyJob *pJob, IBackgroundCopyFile *pFile); /* 6 */
+} IBackgroundCopyCallback2Vtbl;
+
+struct IBackgroundCopyCallback2 {
+        const IBackgroundCopyCallback2Vtbl *lpVtbl;
+};
+
+#define IBackgroundCopyCallback2_QueryInterface(This,riid,ppvObject) ((This)->lpVtbl->QueryInterface(This,riid,ppvObject))
+#define IBackgroundCopyCallback2_AddRef(This) ((This)->lpVtbl->AddRef(This))
+#define IBackgroundCopyCallback2_Release(This) ((This)->lpVtbl->Release(This))
+#define IBackgroundCopyCallback2_JobTransferred(This,pJob) ((This)->lpVtbl->JobTransferred(This,pJob))
+#define IBackgroundCopyCallback2_JobError(This,pJob,pError) ((This)->lpVtbl->JobError(This,pJob,pError))
+#define IBackgroundCopyCallback2_JobModification(This,pJob,dwReserved) ((This)->lpVtbl->JobModification(This,pJob,dwReserved))
+#define IBackgroundCopyCallback2_FileTransferred(This,pJob,pFile) ((This)->lpVtbl->FileTransferred(This,pJob,pFile))
+
+/* ------------------------------------------------------------------------------------------------
  * IDeliveryOptimizationJob  (IID EE2584CF-A69C-4848-B633-2649962B3EF7)
  * Inherits IUnknown.
  * DO file adding (spec 2.11), obtained by QueryInterface on a job.
@@ -2004,9 +2063,11 @@ struct IDeliveryOptimizationJob {
  * AddFile, GetProperty, SetProperty.
  *
  *   AddFile: Adds one file and returns its object, with one reference, in *object (riid must be
- *   &IID_IDeliveryOptimizationFile). remoteUrl may be NULL. No local path: set it with
- *   IDeliveryOptimizationFile2::SetProperty(DOFilePropertyId_DownloadSinkFilePath) (UNCERTAIN in
- *   the spec). S_OK or an error HRESULT, as for AddFileWithRanges.
+ *   &IID_IDeliveryOptimizationFile, else E_NOINTERFACE and nothing is added). remoteUrl is
+ *   required by dosvc (E_INVALIDARG when NULL: there is no content-ID lookup). No local path: set
+ *   it with IDeliveryOptimizationFile2::SetProperty(DOFilePropertyId_DownloadSinkFilePath)
+ *   (UNCERTAIN in the spec); until then Resume returns DO_E_LOCALPATH_NOT_SET. S_OK or an error
+ *   HRESULT, as for AddFileWithRanges.
  *   GetProperty: DOJobPropertyId_ExtendedErrorInfo gives a VT_BSTR (VariantClear it). S_OK;
  *   DO_E_UNKNOWN_PROPERTY_ID.
  *   SetProperty: Unused: DO_E_READ_ONLY_PROPERTY for ExtendedErrorInfo, DO_E_UNKNOWN_PROPERTY_ID
@@ -2068,8 +2129,14 @@ struct IDeliveryOptimizationFile {
  *
  *   GetProperty: S_OK (VariantClear the value); DO_E_UNKNOWN_PROPERTY_ID; DO_E_WRITE_ONLY_PROPERTY
  *   (DecryptionInfo, IntegrityCheckInfo); E_NOT_SET for a property never set; E_OUTOFMEMORY.
- *   SetProperty: The value is copied. S_OK; DO_E_UNKNOWN_PROPERTY_ID; DO_E_INVALID_STATE when the
- *   job's state forbids setting properties.
+ *   SetProperty: The value is copied. Types: DownloadSinkFilePath, IntegrityCheckInfo VT_BSTR;
+ *   IntegrityCheckMandatory VT_BOOL; TotalSizeBytes VT_UI8. IntegrityCheckInfo takes the SHA-256 of
+ *   the whole file: 64 hex digits, optionally prefixed "sha256:", or {"Sha256": "<hex>"}. S_OK;
+ *   DO_E_UNKNOWN_PROPERTY_ID; E_INVALIDARG (wrong type or value); E_ACCESSDENIED (sink folder not
+ *   writable); E_NOTIMPL (DecryptionInfo, DownloadSinkInterface, DownloadSinkMemoryStream, a
+ *   piece-hash IntegrityCheckInfo); DO_E_INVALID_STATE when the job's state forbids setting
+ *   properties, or the file's transfer has started (DownloadSinkFilePath, TotalSizeBytes) or ended
+ *   (IntegrityCheckInfo, IntegrityCheckMandatory).
  * ---------------------------------------------------------------------------------------------- */
 typedef struct IDeliveryOptimizationFile2Vtbl {
         /* IUnknown */
@@ -2208,6 +2275,7 @@ DOSVC_EXPORT extern const IID IID_IEnumBackgroundCopyFiles; /* CA51E165-C365-424
 DOSVC_EXPORT extern const IID IID_IEnumBackgroundCopyJobs; /* 1AF4F612-3B71-466F-8F58-7B6F73AC57AD */
 DOSVC_EXPORT extern const IID IID_IBackgroundCopyError; /* 19C613A0-FCB8-4F28-81AE-897C3D078F81 */
 DOSVC_EXPORT extern const IID IID_IBackgroundCopyCallback; /* 97EA99C7-0186-4AD4-8DF9-C5B4E0ED6B22 */
+DOSVC_EXPORT extern const IID IID_IBackgroundCopyCallback2; /* 659CDEAC-489E-11D9-A9CD-000D56965251 */
 DOSVC_EXPORT extern const IID IID_IDeliveryOptimizationJob; /* EE2584CF-A69C-4848-B633-2649962B3EF7 */
 DOSVC_EXPORT extern const IID IID_IDeliveryOptimizationJob2; /* 18995A26-BF59-4ABE-9F8B-D5092D5A2405 */
 DOSVC_EXPORT extern const IID IID_IDeliveryOptimizationFile; /* B76B9699-E99E-4101-803F-A20E325D93E2 */

@@ -1,19 +1,25 @@
 /* doadmin.h: what the verb files share: the parsed command line (Context) and the verb entry points.
  *
  * Each verb gets its positional arguments (argv[0] is the first one after the verb name; the dispatcher
- * has already checked their count) and returns the process exit status (EXIT_* in output.h), having
- * printed any error itself. The connection to the daemon is made on first use, so that --help and usage
- * errors never start a daemon. */
+ * has already checked their count and which options the verb takes) and returns the process exit
+ * status (EXIT_* in output.h), having printed any error itself. The connection to the daemon is made
+ * on first use, so that --help and usage errors never start a daemon. */
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <deliveryoptimization.h>
 
 typedef struct Context {
         const char *verb;                  /* the verb's name, for messages */
         bool json;                         /* --json */
         bool quiet;                        /* --quiet */
+        bool all_users;                    /* --all-users (list, monitor, reset) */
+        bool once;                         /* --once (monitor) */
         int priority;                      /* --priority as BG_JOB_PRIORITY, or -1 when not given */
+        uint64_t timeout_usec;             /* --timeout (wait), UINT64_MAX when not given */
+        uint64_t refresh_usec;             /* --refresh (monitor), 0 when not given */
+        const char *sha256;                /* --sha256 (addfile), 64 lowercase hex digits, or NULL */
         IBackgroundCopyManager *manager;   /* NULL until context_get_manager() */
 } Context;
 
@@ -30,39 +36,51 @@ int context_get_job(Context *c, const char *arg, IBackgroundCopyJob **ret);
  * usage error and returns EXIT_USAGE. */
 int parse_priority(const char *verb, const char *s, BG_JOB_PRIORITY *ret);
 
-/* verbs-job.c */
+/* verbs-job.c: creating, filling and ending jobs */
 int verb_create(Context *c, int argc, char **argv);
 int verb_addfile(Context *c, int argc, char **argv);
+int verb_addfilewithranges(Context *c, int argc, char **argv);
 int verb_resume(Context *c, int argc, char **argv);
 int verb_suspend(Context *c, int argc, char **argv);
 int verb_cancel(Context *c, int argc, char **argv);
 int verb_complete(Context *c, int argc, char **argv);
-int verb_setpriority(Context *c, int argc, char **argv);
+int verb_takeownership(Context *c, int argc, char **argv);
+int verb_reset(Context *c, int argc, char **argv);
 
-/* A job's error record, read in one go (verbs-info.c). Strings are CoTaskMem-allocated, NULL when the
- * daemon has none. */
-typedef struct JobErrorInfo {
-        HRESULT hr;                        /* the failure */
-        BG_ERROR_CONTEXT context;
-        char *description;                 /* IBackgroundCopyError::GetErrorDescription */
-        char *context_description;         /* IBackgroundCopyError::GetErrorContextDescription */
-        char *remote_name;                 /* the failing file, NULL when no file is involved */
-        char *local_name;
-} JobErrorInfo;
-
-/* IBackgroundCopyJob::GetError and the error object's getters. Returns S_OK with *ret filled, or the
- * failure of GetError (DO_E_ERROR_INFORMATION_UNAVAILABLE when the job is in no error state), with
- * *ret zeroed. Only GetError's own result counts: a description the daemon cannot give stays NULL. */
-HRESULT job_error_info_read(IBackgroundCopyJob *job, JobErrorInfo *ret);
-void job_error_info_done(JobErrorInfo *e);
-
-/* The error as indented lines on stderr after "doadmin: <verb>: <headline>":
- *   0x80190194 BG_E_HTTP_ERROR_404: <message>, context, description, file. */
-void job_error_info_print(const char *verb, const char *headline, const JobErrorInfo *e);
-
-/* verbs-info.c */
+/* verbs-info.c: reading jobs and files */
 int verb_info(Context *c, int argc, char **argv);
 int verb_list(Context *c, int argc, char **argv);
+int verb_listfiles(Context *c, int argc, char **argv);
+
+/* verbs-props.c: one verb per property getter and setter */
+int verb_getstate(Context *c, int argc, char **argv);
+int verb_getprogress(Context *c, int argc, char **argv);
+int verb_gettimes(Context *c, int argc, char **argv);
+int verb_geterror(Context *c, int argc, char **argv);
+int verb_getpriority(Context *c, int argc, char **argv);
+int verb_getdisplayname(Context *c, int argc, char **argv);
+int verb_getdescription(Context *c, int argc, char **argv);
+int verb_getowner(Context *c, int argc, char **argv);
+int verb_gettype(Context *c, int argc, char **argv);
+int verb_geterrorcount(Context *c, int argc, char **argv);
+int verb_getnotifyflags(Context *c, int argc, char **argv);
+int verb_getnoprogresstimeout(Context *c, int argc, char **argv);
+int verb_getminretrydelay(Context *c, int argc, char **argv);
+int verb_getnotifycmdline(Context *c, int argc, char **argv);
+int verb_getproxysettings(Context *c, int argc, char **argv);
+int verb_setpriority(Context *c, int argc, char **argv);
+int verb_setdisplayname(Context *c, int argc, char **argv);
+int verb_setdescription(Context *c, int argc, char **argv);
+int verb_setnotifyflags(Context *c, int argc, char **argv);
+int verb_setnoprogresstimeout(Context *c, int argc, char **argv);
+int verb_setminretrydelay(Context *c, int argc, char **argv);
+int verb_setnotifycmdline(Context *c, int argc, char **argv);
+int verb_setproxysettings(Context *c, int argc, char **argv);
+int verb_setremotename(Context *c, int argc, char **argv);
+
+/* verbs-watch.c: following jobs */
+int verb_monitor(Context *c, int argc, char **argv);
+int verb_wait(Context *c, int argc, char **argv);
 
 /* verbs-transfer.c */
 int verb_transfer(Context *c, int argc, char **argv);

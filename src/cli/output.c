@@ -125,6 +125,16 @@ int output_json(struct json_object *o) {
         return 0;
 }
 
+int output_json_line(struct json_object *o) {
+        const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN);
+
+        if (!s)
+                return -ENOMEM;
+        fputs(s, stdout);
+        putchar('\n');
+        return 0;
+}
+
 int json_add(struct json_object *o, const char *key, struct json_object *v) {
         if (json_object_object_add(o, key, v) < 0) {
                 json_object_put(v);

@@ -16,6 +16,7 @@ enum {
         EXIT_OK = 0,
         EXIT_API = 1,          /* the API, the daemon or the transfer failed */
         EXIT_USAGE = 2,        /* bad command line */
+        EXIT_TIMEOUT = 3,      /* wait --timeout ran out before the job ended */
         EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM during transfer (128 + SIGINT, as shells report it) */
 };
 
@@ -52,6 +53,9 @@ void output_field(const char *key, const char *format, ...) __attribute__((forma
 /* Prints a JSON value on stdout, followed by a newline: indented on a terminal, one line otherwise
  * (what a pipe into `jq` or a script wants). Returns 0 or -ENOMEM. */
 int output_json(struct json_object *o);
+
+/* Prints a JSON value on one line, always (JSON Lines, for monitor's stream of snapshots). */
+int output_json_line(struct json_object *o);
 
 /* JSON building helpers; each returns 0 or -ENOMEM and leaves o unchanged on failure.
  * json_add_string() adds null for a NULL value; json_add_u64() adds null for BG_SIZE_UNKNOWN when

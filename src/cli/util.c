@@ -6,6 +6,7 @@
  * uuid_t; doing it here keeps that rule in one place. */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,25 @@ const char *error_context_to_string(BG_ERROR_CONTEXT context) {
         if ((unsigned) context >= sizeof(names) / sizeof(names[0]) || !names[context])
                 return "UNKNOWN_CONTEXT";
         return names[context];
+}
+
+const char *owner_user_name(const char *owner, char buf[static USER_NAME_MAX]) {
+        struct passwd pw, *result = NULL;
+        char pwbuf[4096];
+        unsigned long uid;
+        char *end = NULL;
+
+        if (!owner || *owner < '0' || *owner > '9')
+                return NULL;
+        errno = 0;
+        uid = strtoul(owner, &end, 10);
+        if (errno != 0 || *end != '\0' || uid > UINT32_MAX)
+                return NULL;
+        if (getpwuid_r((uid_t) uid, &pw, pwbuf, sizeof(pwbuf), &result) != 0 || !result)
+                return NULL;
+        if (snprintf(buf, USER_NAME_MAX, "%s", pw.pw_name) >= (int) USER_NAME_MAX)
+                return NULL;
+        return buf;
 }
 
 int progress_percent(uint64_t done, uint64_t total) {

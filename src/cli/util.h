@@ -44,6 +44,11 @@ int filetime_to_iso8601(const FILETIME *ft, char buf[static FORMAT_ISO8601_MAX])
 /* "REMOTE_FILE" for BG_ERROR_CONTEXT_REMOTE_FILE …, "UNKNOWN_CONTEXT" outside the enumeration. */
 const char *error_context_to_string(BG_ERROR_CONTEXT context);
 
+/* The user name of an owner as GetOwner gives it (a decimal uid), into buf; NULL when the uid has no
+ * name (or the string is not a uid). */
+#define USER_NAME_MAX 256u
+const char *owner_user_name(const char *owner, char buf[static USER_NAME_MAX]);
+
 /* Percentage 0…100 of done/total, or -1 when total is BG_SIZE_UNKNOWN. A total of 0 is 100 %. */
 int progress_percent(uint64_t done, uint64_t total);
 

@@ -1,31 +1,31 @@
 /* verbs-transfer.c: `transfer`, the one-shot download: create a job, add the files, resume, wait with a
  * progress display, complete; on failure or interruption, cancel the job so that nothing is left behind.
  *
- * Waiting is polling: GetState and GetProgress every POLL_INTERVAL_MSEC, since the API has no
- * notifications yet (issue 4 will bring callbacks). SIGINT and SIGTERM are blocked and read from a
- * signalfd, which doubles as the poll timer: no handler, no global flag, and the library's threads
- * (created after the block) inherit the mask, so the signal always reaches us here.
+ * Waiting is polling: GetState and GetProgress every POLL_INTERVAL_MSEC, which works the same for a
+ * job of any client and needs no callback object. SIGINT and SIGTERM are blocked and read from a
+ * signalfd (signals.h), which doubles as the poll timer: no handler, no global flag, and the
+ * library's threads (created after the block) inherit the mask, so the signal always reaches us here.
  *
  * The display goes to stderr (stdout stays clean for scripts): on a terminal, one line redrawn with \r
  * at most every REDRAW_INTERVAL_USEC; otherwise a plain line every PLAIN_LINE_INTERVAL_USEC and at each
  * state change. Limits: the rate is an average over the last RATE_WINDOW_USEC, so it lags a sudden
  * stall by that much; a job suspended by someone else is waited for, not resumed. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "doadmin.h"
+#include "job-info.h"
 #include "job-state.h"
 #include "macro.h"
 #include "output.h"
+#include "signals.h"
 #include "util.h"
 
 typedef uint64_t usec_t;
@@ -215,18 +215,6 @@ static void display_update(Display *d, BG_JOB_STATE state, const BG_JOB_PROGRESS
         }
 }
 
-/* Returns the signal number when SIGINT/SIGTERM arrived, waiting up to timeout_msec for one. */
-static int wait_signal(int sfd, int timeout_msec) {
-        struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-        struct signalfd_siginfo si;
-
-        if (poll(&pfd, 1, timeout_msec) <= 0)
-                return 0;
-        if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
-                return 0;
-        return (int) si.ssi_signo;
-}
-
 static void cancel_job(IBackgroundCopyJob *job) {
         /* Best effort: the job may already be gone, or the daemon with it. */
         (void) IBackgroundCopyJob_Cancel(job);
@@ -258,6 +246,7 @@ static void paths_free(char **paths, size_t n) {
 }
 
 int verb_transfer(Context *c, int argc, char **argv) {
+        static const int transfer_signals[] = { SIGINT, SIGTERM };
         _cleanup_(job_releasep) IBackgroundCopyJob *job = NULL;
         _cleanup_close_ int sfd = -EBADF;
         IBackgroundCopyManager *m;
@@ -274,7 +263,6 @@ int verb_transfer(Context *c, int argc, char **argv) {
         BG_JOB_STATE state = BG_JOB_STATE_SUSPENDED;
         BG_JOB_PROGRESS progress = {};
         GUID guid = {};
-        sigset_t mask;
         HRESULT hr;
         int r, sig;
 
@@ -303,11 +291,9 @@ int verb_transfer(Context *c, int argc, char **argv) {
         }
 
         /* Block before the library starts any thread, so that every thread inherits the mask. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
-            (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+        r = signals_open(transfer_signals, ELEMENTSOF(transfer_signals), &sfd);
+        if (r < 0) {
+                errno = -r;
                 r = output_error(c->verb, "Failed to set up signal handling: %m");
                 goto finish;
         }
@@ -315,7 +301,7 @@ int verb_transfer(Context *c, int argc, char **argv) {
         r = context_get_manager(c, &m);
         if (r != EXIT_OK)
                 goto finish;
-        if ((sig = wait_signal(sfd, 0))) {
+        if ((sig = signals_wait(sfd, 0))) {
                 r = interrupted(&d, NULL, NULL, sig);
                 goto finish;
         }
@@ -335,7 +321,7 @@ int verb_transfer(Context *c, int argc, char **argv) {
         hr = IBackgroundCopyJob_AddFileSet(job, (ULONG) n_files, set);
         if (FAILED(hr))
                 goto fail_cancel;
-        if ((sig = wait_signal(sfd, 0))) {
+        if ((sig = signals_wait(sfd, 0))) {
                 r = interrupted(&d, job, id, sig);
                 goto finish;
         }
@@ -399,7 +385,7 @@ int verb_transfer(Context *c, int argc, char **argv) {
                 }
                 display_update(&d, state, &progress, /* force= */ false);
 
-                if ((sig = wait_signal(sfd, POLL_INTERVAL_MSEC))) {
+                if ((sig = signals_wait(sfd, POLL_INTERVAL_MSEC))) {
                         r = interrupted(&d, job, id, sig);
                         goto finish;
                 }

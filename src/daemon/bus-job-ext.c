@@ -147,7 +147,7 @@ static int method_get_file_stats(sd_bus_message *message, void *userdata, sd_bus
         hr = job_props_file_stats(j, index, &st);
         if (FAILED(hr))
                 return bus_reply_hresult(error, hr, "No file with that index.");
-        return sd_bus_reply_method_return(message, "ssttuuuuub", st.file_id, st.source_url, st.file_size,
+        return sd_bus_reply_method_return(message, "sstttuuuub", st.file_id, st.source_url, st.file_size,
                                           st.total_bytes_downloaded, st.bytes_from_http, st.http_connection_count,
                                           st.download_duration_ms, st.download_mode, st.status,
                                           (int) st.is_background);

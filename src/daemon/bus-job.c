@@ -351,7 +351,27 @@ static int method_set_remote_name(sd_bus_message *message, void *userdata, sd_bu
         return REPLY_HR(message, error, queue_job_set_remote_name(j->manager, j, index, url));
 }
 
+/* SetNotifyCmdLine(s program, s parameters): "" stands for NULL (D-Bus has no null string). */
+static int method_set_notify_cmdline(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Job *j = userdata;
+        const char *program, *parameters;
+        int r;
+
+        r = sd_bus_message_read(message, "ss", &program, &parameters);
+        if (r < 0)
+                return r;
+        return REPLY_HR(message, error, queue_job_set_notify_cmdline(j->manager, j, program, parameters));
+}
+
 /* Properties. */
+
+static int property_get_notify_cmdline(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                       sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        Job *j = userdata;
+
+        return sd_bus_message_append(reply, "(ss)", j->notify_cmdline_program ?: "",
+                                     j->notify_cmdline_parameters ?: "");
+}
 
 static int property_get_id(sd_bus *bus, const char *path, const char *interface, const char *property,
                            sd_bus_message *reply, void *userdata, sd_bus_error *error) {
@@ -429,6 +449,7 @@ static const sd_bus_vtable job_vtable[] = {
         SD_BUS_PROPERTY("NoProgressTimeout", "u", NULL, offsetof(Job, no_progress_timeout), 0),
         SD_BUS_PROPERTY("MinimumRetryDelay", "u", NULL, offsetof(Job, minimum_retry_delay), 0),
         SD_BUS_PROPERTY("ErrorCount", "u", NULL, offsetof(Job, error_count), 0),
+        SD_BUS_PROPERTY("NotifyCmdLine", "(ss)", property_get_notify_cmdline, 0, 0),
         SD_BUS_PROPERTY("SecurityFlags", "u", NULL, offsetof(Job, security_flags), 0),
 
         SD_BUS_METHOD_WITH_ARGS("AddFiles", SD_BUS_ARGS("a(ss)", files), SD_BUS_NO_RESULT,
@@ -468,6 +489,14 @@ static const sd_bus_vtable job_vtable[] = {
                                 method_set_security_flags, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetRemoteName", SD_BUS_ARGS("u", index, "s", url), SD_BUS_NO_RESULT,
                                 method_set_remote_name, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetNotifyCmdLine", SD_BUS_ARGS("s", program, "s", parameters), SD_BUS_NO_RESULT,
+                                method_set_notify_cmdline, SD_BUS_VTABLE_UNPRIVILEGED),
+
+        /* Notifications (notify.c), sent only to connections that called Manager.Subscribe. */
+        SD_BUS_SIGNAL("JobTransferred", NULL, 0),
+        SD_BUS_SIGNAL_WITH_ARGS("JobError", SD_BUS_ARGS("i", hresult, "u", context, "i", file_index), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("JobModification", SD_BUS_ARGS("u", what), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("FileTransferred", SD_BUS_ARGS("u", index), 0),
         SD_BUS_VTABLE_END,
 };
 

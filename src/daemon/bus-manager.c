@@ -143,6 +143,23 @@ static int method_enum_jobs(sd_bus_message *message, void *userdata, sd_bus_erro
         return sd_bus_send(NULL, reply, NULL);
 }
 
+/* Subscribe/Unsubscribe: whether this connection gets the org.dosvc1.Job signals (of the caller's
+ * jobs; root's of every job). Idempotent. */
+static int method_subscribe(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        bool subscribe = streq(sd_bus_message_get_member(message), "Subscribe");
+        uid_t uid;
+        int r;
+
+        r = bus_caller_uid(message, &uid);
+        if (r < 0)
+                return r;
+        r = bus_server_set_subscribed(m->bus, sd_bus_message_get_bus(message), uid, subscribe);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(message, NULL);
+}
+
 static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", DOSVC_VERSION);
@@ -163,6 +180,8 @@ static const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_ARGS("u", flags),
                                 SD_BUS_RESULT("a(so)", jobs),
                                 method_enum_jobs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Subscribe", NULL, NULL, method_subscribe, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Unsubscribe", NULL, NULL, method_subscribe, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

@@ -24,6 +24,8 @@ typedef struct BusConnection BusConnection;
 struct BusConnection {
         BusServer *server;
         sd_bus *bus;
+        bool subscribed;                   /* called org.dosvc1.Manager.Subscribe: gets job signals */
+        uid_t uid;                         /* the subscriber's euid, set by Subscribe */
         BusConnection *prev, *next;
 };
 
@@ -197,6 +199,27 @@ int bus_server_new(Manager *m, const char *socket_path, BusServer **ret) {
 fail:
         bus_server_free(s);
         return r;
+}
+
+/* Job signals go only to connections that asked for them: on a direct connection there is no bus
+ * daemon to filter by match rules, and a client that never reads signals (libdosvc's method-call
+ * connection) would pile them up unread. */
+int bus_server_set_subscribed(BusServer *s, sd_bus *bus, uid_t uid, bool subscribed) {
+        for (BusConnection *c = s ? s->connections : NULL; c; c = c->next)
+                if (c->bus == bus) {
+                        c->subscribed = subscribed;
+                        c->uid = uid;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+void bus_server_foreach_subscriber(BusServer *s, BusSubscriberFunc f, void *userdata) {
+        for (BusConnection *c = s ? s->connections : NULL, *next; c; c = next) {
+                next = c->next;
+                if (c->subscribed)
+                        (void) f(c->bus, c->uid, userdata);
+        }
 }
 
 BusServer *bus_server_free(BusServer *s) {

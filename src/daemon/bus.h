@@ -3,6 +3,7 @@
  * arguments, check the caller, call queue.c and reply. None of them touches SQLite or curl. */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-bus.h>
 
 #include "manager.h"
@@ -15,6 +16,12 @@
 /* Listen on `socket_path` (replacing a stale socket: the caller holds the daemon lock). */
 int bus_server_new(Manager *m, const char *socket_path, BusServer **ret);
 BusServer *bus_server_free(BusServer *s);
+
+/* Subscriptions to the job signals (docs/dbus-api.md §Signals): Subscribe/Unsubscribe mark the
+ * caller's connection; foreach calls f on each subscribed connection with the subscriber's euid. */
+int bus_server_set_subscribed(BusServer *s, sd_bus *bus, uid_t uid, bool subscribed);
+typedef int (*BusSubscriberFunc)(sd_bus *bus, uid_t uid, void *userdata);
+void bus_server_foreach_subscriber(BusServer *s, BusSubscriberFunc f, void *userdata);
 
 /* Register the manager and job objects on one client connection. */
 int bus_manager_register(Manager *m, sd_bus *bus);

@@ -121,6 +121,14 @@ struct Job {
         usec_t last_progress_usec;         /* CLOCK_MONOTONIC: last byte received or Resume */
         void *retry_timer;                 /* sd_event_source * while TRANSIENT_ERROR */
         unsigned restarts;                 /* files restarted from 0 in a row (changed server copy) */
+
+        /* notify.c's bookkeeping (runtime only): what the last JobModification reported, the
+         * JOB_MODIFICATION_* bits not sent yet, and when the last progress one was sent */
+        bool notify_tracked;               /* notify_state / notify_n_files are set */
+        BG_JOB_STATE notify_state;
+        size_t notify_n_files;
+        uint32_t notify_pending;
+        usec_t notify_progress_usec;       /* CLOCK_MONOTONIC, 0 = never */
 };
 
 /* Allocation. job_new() fills the spec defaults (SUSPENDED, NORMAL, notify flags 0x3, timeouts). */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "notify.h"
 #include "paths.h"
 #include "queue.h"
 #include "transfer.h"
@@ -85,6 +86,7 @@ Manager *manager_free(Manager *m) {
                 scheduler_forget_job(m, m->jobs[i]);
         }
         bus_server_free(m->bus);
+        notify_free(m);
         for (size_t i = 0; i < m->n_jobs; i++)
                 job_free(m->jobs[i]);
         free(m->jobs);
@@ -282,6 +284,9 @@ int manager_load(Manager *m) {
         }
         manager_purge_final_jobs(m);
         log_info("Loaded %zu job(s) from %s.", m->n_jobs, db);
+        r = notify_start(m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up job notifications: %m");
 
         if (asprintf(&socket_path, "%s/bus", m->runtime_dir) < 0)
                 return log_oom();

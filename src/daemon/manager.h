@@ -12,6 +12,7 @@
 
 typedef struct CurlGlue CurlGlue;
 typedef struct BusServer BusServer;
+typedef struct Notifier Notifier;
 
 typedef struct Manager {
         sd_event *event;
@@ -23,6 +24,7 @@ typedef struct Manager {
         BusServer *bus;                    /* listening socket + client connections (bus-server.c) */
         Store *store;
         CurlGlue *glue;                    /* libcurl multi on sd-event (curl-glue.c) */
+        Notifier *notifier;                /* signals and notify command lines (notify.c) */
 
         Job **jobs;                        /* every job known, final ones until they are purged */
         size_t n_jobs;

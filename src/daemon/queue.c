@@ -18,6 +18,7 @@
 #include "hresult.h"
 #include "log.h"
 #include "macro.h"
+#include "notify.h"
 #include "queue.h"
 #include "ranges.h"
 #include "transfer.h"
@@ -215,6 +216,7 @@ static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec
                 goto undo;
         }
         j->state = next;
+        manager_notify(m, j, JOB_NOTIFY_MODIFIED, NULL);   /* files added: JobModification */
         return S_OK;
 
 undo:
@@ -471,6 +473,53 @@ HRESULT queue_job_set_notify_flags(Manager *m, Job *j, uint32_t flags) {
                 return hr;
         j->notify_flags = flags;
         manager_touch_job(m, j);
+        return S_OK;
+}
+
+/* BITS IBackgroundCopyJob2::SetNotifyCmdLine. An empty program clears the command line (and then the
+ * parameters must be empty too: BITS fails "program NULL, parameters not NULL"). The program is an
+ * absolute path (no search path is used, as in BITS); the parameters are the whole command line,
+ * argv[0] first, split as cmdline.h says. Nothing is executed here unless the job already rests in
+ * TRANSFERRED or ERROR with the matching notify flag: BITS runs a command line set after the event. */
+HRESULT queue_job_set_notify_cmdline(Manager *m, Job *j, const char *program, const char *parameters) {
+        char *p = NULL, *a = NULL;
+        HRESULT hr;
+
+        if (!program || !parameters)
+                return E_INVALIDARG;
+        if (!program[0] && parameters[0])
+                return E_INVALIDARG;
+        if (utf8_length(program) < 0 || utf8_length(parameters) < 0)
+                return E_INVALIDARG;
+        if (strlen(program) > NOTIFY_CMDLINE_PROGRAM_MAX || strlen(parameters) > NOTIFY_CMDLINE_PARAMETERS_MAX)
+                return BG_E_STRING_TOO_LONG;
+        if (program[0] && program[0] != '/')
+                return E_INVALIDARG;
+        for (const char *c = program; *c; c++)
+                if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                        return E_INVALIDARG;
+        for (const char *c = parameters; *c; c++)
+                if (((unsigned char) *c < 0x20 && *c != '\t') || *c == 0x7f)
+                        return E_INVALIDARG;
+        hr = check_method(j, JOB_METHOD_SET_NOTIFY_FLAGS, NULL);   /* same rule: not in a final state */
+        if (FAILED(hr))
+                return hr;
+
+        if (program[0]) {
+                p = strdup(program);
+                a = parameters[0] ? strdup(parameters) : NULL;
+                if (!p || (parameters[0] && !a)) {
+                        free(p);
+                        free(a);
+                        return E_OUTOFMEMORY;
+                }
+        }
+        free(j->notify_cmdline_program);
+        free(j->notify_cmdline_parameters);
+        j->notify_cmdline_program = p;
+        j->notify_cmdline_parameters = a;
+        manager_touch_job(m, j);
+        notify_cmdline_changed(m, j);
         return S_OK;
 }
 

@@ -29,6 +29,10 @@ HRESULT queue_job_set_display_name(Manager *m, Job *j, const char *name);
 HRESULT queue_job_set_description(Manager *m, Job *j, const char *text);
 HRESULT queue_job_set_priority(Manager *m, Job *j, uint32_t priority);
 HRESULT queue_job_set_notify_flags(Manager *m, Job *j, uint32_t flags);
+/* SetNotifyCmdLine: "" program clears it. E_INVALIDARG (relative program, parameters without a program,
+ * control characters, not UTF-8), BG_E_STRING_TOO_LONG (program > 260 bytes, parameters > 4000),
+ * DO_E_INVALID_STATE in a final state. */
+HRESULT queue_job_set_notify_cmdline(Manager *m, Job *j, const char *program, const char *parameters);
 HRESULT queue_job_set_no_progress_timeout(Manager *m, Job *j, uint32_t seconds);
 HRESULT queue_job_set_minimum_retry_delay(Manager *m, Job *j, uint32_t seconds);
 HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char *url);

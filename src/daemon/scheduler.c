@@ -136,6 +136,18 @@ static void scheduler_start_next_file(Manager *m, Job *j) {
                         log_info("Job %s transferred.", j->display_name);
                         return;
                 }
+                if (!f->local_path || !f->local_path[0]) {
+                        /* A file added through IDeliveryOptimizationJob2::AddFile while the job
+                         * was running, before its DownloadSinkFilePath was set. */
+                        TransferOutcome o = {
+                                .hresult = DO_E_LOCALPATH_NOT_SET,
+                                .context = BG_ERROR_CONTEXT_LOCAL_FILE,
+                                .retry_after = UINT64_MAX,
+                                .description = "the file has no local path (DownloadSinkFilePath)",
+                        };
+                        scheduler_fail(m, j, f, &o);
+                        return;
+                }
                 if (f->integrity_mandatory && !f->has_sha256) {
                         TransferOutcome o = {
                                 .hresult = BG_E_VALIDATION_FAILED,

@@ -581,10 +581,59 @@ static int transfer_plan(Transfer *t) {
         return 0;
 }
 
+/* The job's BITS proxy settings on libcurl. PRECONFIG and AUTODETECT leave curl to the daemon's
+ * environment (http_proxy, https_proxy, no_proxy); NO_PROXY disables any proxy; OVERRIDE uses the
+ * first proxy of the list (BITS lists are separated by spaces or semicolons) and the bypass list
+ * (same separators; "<local>" = names without a dot, which curl cannot express and we skip). */
+static int transfer_set_proxy(Transfer *t) {
+        const Job *j = t->file->job;
+        _cleanup_free_ char *proxy = NULL, *bypass = NULL;
+        size_t n;
+
+        if (j->proxy_usage == BG_JOB_PROXY_USAGE_NO_PROXY)
+                return curl_easy_setopt(t->easy, CURLOPT_PROXY, "") == CURLE_OK ? 0 : -EIO;
+        if (j->proxy_usage != BG_JOB_PROXY_USAGE_OVERRIDE || !j->proxy_list)
+                return 0;
+
+        n = strcspn(j->proxy_list + strspn(j->proxy_list, " ;"), " ;");
+        proxy = strndup(j->proxy_list + strspn(j->proxy_list, " ;"), n);
+        if (!proxy)
+                return -ENOMEM;
+        if (curl_easy_setopt(t->easy, CURLOPT_PROXY, proxy) != CURLE_OK)
+                return -EIO;
+
+        if (j->proxy_bypass_list) {
+                size_t k = 0;
+                const char *p = j->proxy_bypass_list;
+
+                bypass = malloc(strlen(p) + 1);
+                if (!bypass)
+                        return -ENOMEM;
+                while (*p) {
+                        size_t len;
+
+                        p += strspn(p, " ;");
+                        len = strcspn(p, " ;");
+                        if (len > 0 && !(len == 7 && strncasecmp(p, "<local>", 7) == 0)) {
+                                if (k > 0)
+                                        bypass[k++] = ',';
+                                memcpy(bypass + k, p, len);
+                                k += len;
+                        }
+                        p += len;
+                }
+                bypass[k] = '\0';
+                if (curl_easy_setopt(t->easy, CURLOPT_NOPROXY, bypass) != CURLE_OK)
+                        return -EIO;
+        }
+        return 0;
+}
+
 static int transfer_set_options(Transfer *t) {
         JobFile *f = t->file;
         bool https = strncasecmp(f->remote_url, "https:", 6) == 0;
         char range[64];
+        int r;
 
         if (curl_easy_setopt(t->easy, CURLOPT_URL, f->remote_url) != CURLE_OK ||
             curl_easy_setopt(t->easy, CURLOPT_FAILONERROR, 1L) != CURLE_OK ||
@@ -600,6 +649,10 @@ static int transfer_set_options(Transfer *t) {
         if (curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
             curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, (long) MAX(t->m->stall_usec / 1000000, 1ULL)) != CURLE_OK)
                 return -EIO;
+
+        r = transfer_set_proxy(t);
+        if (r < 0)
+                return r;
 
         /* https never hands over to plain http unless the job allows it (BITS
          * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP). */

@@ -7,8 +7,8 @@
  * every call, so names, progress and ranges are always current. As in job.c, the File5 vtable serves
  * File … File5 and IUnknown; the DO interfaces are separate lpVtbl members.
  *
- * Supported: GetRemoteName, GetLocalName, GetProgress, GetFileRanges, SetRemoteName. Every other
- * method (File3/4/5, DO GetStats and Get/SetProperty) returns E_NOTIMPL until the daemon has it. */
+ * Supported: everything but File4's SetValidationState/GetValidationState (peer-cache validation:
+ * dosvc has no peers), which return E_NOTIMPL (docs/decisions.md). */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include "bus-client.h"
 #include "proxies.h"
 #include "util.h"
+#include "variant.h"
 
 #define FILE_URL_MAX 2200u                 /* characters (spec §5) */
 
@@ -359,12 +360,108 @@ static HRESULT file_SetRemoteName(IBackgroundCopyFile5 *This, LPCWSTR Val) {
         return hr == DO_E_JOB_NOT_FOUND ? DO_E_INVALID_STATE : hr;
 }
 
-/* ---- File3, File4, File5: not supported by the daemon yet --------------------------------- */
+/* ---- File3, File4, File5 ---------------------------------------------------------------------- */
 
+typedef struct StringByIndex {
+        uint32_t index;
+        char *value;                       /* CoTaskMemAlloc'ed */
+} StringByIndex;
+
+static int build_index(sd_bus_message *m, void *userdata) {
+        return sd_bus_message_append_basic(m, 'u', userdata);  /* the first member is the index */
+}
+
+static int parse_string_by_index(sd_bus_message *reply, void *userdata) {
+        StringByIndex *c = userdata;
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read_basic(reply, 's', &s);
+        if (r < 0)
+                return r;
+        c->value = cotask_strdup(s);
+        return c->value ? 0 : -ENOMEM;
+}
+
+/* A file method of org.dosvc1.Job taking (u index) and answering one string. */
+static HRESULT file_get_string(DoFile *f, const char *member, char **ret) {
+        StringByIndex c = { .index = f->index };
+        HRESULT hr;
+
+        hr = job_proxy_call(f->job, member, build_index, parse_string_by_index, &c);
+        if (FAILED(hr)) {
+                CoTaskMemFree(c.value);
+                return hr;
+        }
+        *ret = c.value;
+        return S_OK;
+}
+
+/* The reply of org.dosvc1.Job.GetFileStats. */
+typedef struct StatsReply {
+        uint32_t index;
+        char *file_id;                     /* CoTaskMemAlloc'ed */
+        char *source_url;
+        uint64_t file_size;
+        uint64_t total_bytes_downloaded;
+        uint64_t bytes_from_http;
+        uint32_t http_connection_count;
+        uint32_t download_duration_ms;
+        uint32_t download_mode;
+        uint32_t status;
+        int is_background;
+} StatsReply;
+
+static int parse_stats(sd_bus_message *reply, void *userdata) {
+        StatsReply *st = userdata;
+        const char *id, *url;
+        int r;
+
+        r = sd_bus_message_read(reply, "sstttuuuub", &id, &url, &st->file_size, &st->total_bytes_downloaded,
+                                &st->bytes_from_http, &st->http_connection_count, &st->download_duration_ms,
+                                &st->download_mode, &st->status, &st->is_background);
+        if (r < 0)
+                return r;
+        st->file_id = cotask_strdup(id);
+        st->source_url = cotask_strdup(url);
+        return st->file_id && st->source_url ? 0 : -ENOMEM;
+}
+
+static HRESULT file_get_stats(DoFile *f, StatsReply *ret) {
+        StatsReply st = { .index = f->index };
+        HRESULT hr;
+
+        hr = job_proxy_call(f->job, "GetFileStats", build_index, parse_stats, &st);
+        if (FAILED(hr)) {
+                CoTaskMemFree(st.file_id);
+                CoTaskMemFree(st.source_url);
+                return hr;
+        }
+        *ret = st;
+        return S_OK;
+}
+
+/* The hidden temp file in the destination's folder (.dosvc-<job>-<index>.part), which holds the
+ * bytes until Complete renames it. DO_E_LOCALPATH_NOT_SET for a file added by DO Job2::AddFile
+ * whose destination is not set yet. */
 static HRESULT file_GetTemporaryName(IBackgroundCopyFile5 *This, LPWSTR *pFilename) {
+        char *s = NULL;
+        HRESULT hr;
+
         if (pFilename)
                 *pFilename = NULL;
-        return file_from_this(This) ? E_NOTIMPL : E_POINTER;
+        FILE_OR_RETURN(This);
+        if (!pFilename)
+                return E_INVALIDARG;
+        hr = file_get_string(f, "GetTemporaryName", &s);
+        if (FAILED(hr))
+                return hr;
+        if (!s[0]) {
+                CoTaskMemFree(s);
+                return DO_E_LOCALPATH_NOT_SET;
+        }
+        *pFilename = s;
+        return S_OK;
 }
 
 static HRESULT file_SetValidationState(IBackgroundCopyFile5 *This, BOOL state) {
@@ -375,24 +472,68 @@ static HRESULT file_GetValidationState(IBackgroundCopyFile5 *This, BOOL *pState)
         return file_from_this(This) ? E_NOTIMPL : E_POINTER;
 }
 
+/* dosvc downloads from HTTP servers only: never from a peer. */
 static HRESULT file_IsDownloadedFromPeer(IBackgroundCopyFile5 *This, BOOL *pVal) {
-        return file_from_this(This) ? E_NOTIMPL : E_POINTER;
+        FILE_OR_RETURN(This);
+        StatsReply st;
+        HRESULT hr;
+
+        if (!pVal)
+                return E_INVALIDARG;
+        hr = file_get_stats(f, &st);       /* the file must exist */
+        if (FAILED(hr))
+                return hr;
+        CoTaskMemFree(st.file_id);
+        CoTaskMemFree(st.source_url);
+        *pVal = FALSE;
+        return S_OK;
 }
 
 static HRESULT file_GetPeerDownloadStats(IBackgroundCopyFile5 *This, PUINT64 pFromOrigin, PUINT64 pFromPeers) {
-        return file_from_this(This) ? E_NOTIMPL : E_POINTER;
+        FILE_OR_RETURN(This);
+        StatsReply st;
+        HRESULT hr;
+
+        if (!pFromOrigin || !pFromPeers)
+                return E_INVALIDARG;
+        hr = file_get_stats(f, &st);
+        if (FAILED(hr))
+                return hr;
+        CoTaskMemFree(st.file_id);
+        CoTaskMemFree(st.source_url);
+        *pFromOrigin = st.bytes_from_http;
+        *pFromPeers = 0;
+        return S_OK;
 }
 
+/* BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS is what the server said: read-only
+ * (docs/decisions.md). */
 static HRESULT file_SetProperty(IBackgroundCopyFile5 *This, BITS_FILE_PROPERTY_ID PropertyId,
                                 BITS_FILE_PROPERTY_VALUE PropertyValue) {
-        return file_from_this(This) ? E_NOTIMPL : E_POINTER;
+        if (!file_from_this(This))
+                return E_POINTER;
+        return PropertyId == BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS ? DO_E_READ_ONLY_PROPERTY
+                                                                         : DO_E_UNKNOWN_PROPERTY_ID;
 }
 
+/* Every header of the server's last response, "\r\n"-separated; "" before the first response. */
 static HRESULT file_GetProperty(IBackgroundCopyFile5 *This, BITS_FILE_PROPERTY_ID PropertyId,
                                 BITS_FILE_PROPERTY_VALUE *PropertyValue) {
+        char *s = NULL;
+        HRESULT hr;
+
         if (PropertyValue)
                 PropertyValue->String = NULL;
-        return file_from_this(This) ? E_NOTIMPL : E_POINTER;
+        FILE_OR_RETURN(This);
+        if (!PropertyValue)
+                return E_INVALIDARG;
+        if (PropertyId != BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS)
+                return DO_E_UNKNOWN_PROPERTY_ID;
+        hr = file_get_string(f, "GetFileHttpResponseHeaders", &s);
+        if (FAILED(hr))
+                return hr;
+        PropertyValue->String = s;
+        return S_OK;
 }
 
 static const IBackgroundCopyFile5Vtbl file_vtbl = {
@@ -438,11 +579,35 @@ static ULONG do_file_Release(IDeliveryOptimizationFile *This) {
         return f ? file_release_impl(f) : 0;
 }
 
-/* Swarm statistics need per-file byte counters by source in the daemon (later issue). */
+/* What the daemon knows of the file's download ([DESIGN] docs/decisions.md): no peers, so every byte
+ * is from HTTP and the mode is DownloadMode_Simple; fileId and sourceURL are CoTaskMemAlloc'ed. */
 static HRESULT do_file_GetStats(IDeliveryOptimizationFile *This, DOSwarmStats *swarmStats) {
+        DoFile *f = file_from_do_file(This);
+        StatsReply st;
+        HRESULT hr;
+
         if (swarmStats)
                 memset(swarmStats, 0, sizeof(*swarmStats));
-        return file_from_do_file(This) ? E_NOTIMPL : E_POINTER;
+        if (!f)
+                return E_POINTER;
+        if (!swarmStats)
+                return E_INVALIDARG;
+        hr = file_get_stats(f, &st);
+        if (FAILED(hr))
+                return hr;
+        *swarmStats = (DOSwarmStats) {
+                .fileId = st.file_id,
+                .sourceURL = st.source_url,
+                .fileSize = st.file_size,
+                .totalBytesDownloaded = st.total_bytes_downloaded,
+                .bytesFromHttp = st.bytes_from_http,
+                .httpConnectionCount = st.http_connection_count,
+                .downloadDuration = st.download_duration_ms,
+                .downloadMode = (DownloadMode) st.download_mode,
+                .status = (SwarmStatus) st.status,
+                .isBackground = st.is_background ? TRUE : FALSE,
+        };
+        return S_OK;
 }
 
 static const IDeliveryOptimizationFileVtbl do_file_vtbl = {
@@ -477,15 +642,73 @@ static ULONG do_file2_Release(IDeliveryOptimizationFile2 *This) {
         return f ? file_release_impl(f) : 0;
 }
 
-static HRESULT do_file2_GetProperty(IDeliveryOptimizationFile2 *This, DOFilePropertyId propId, VARIANT *propValue) {
-        if (propValue)
-                VariantInit(propValue);
-        return file_from_do_file2(This) ? E_NOTIMPL : E_POINTER;
+typedef struct FilePropertyArgs {
+        uint32_t index;
+        uint32_t id;
+        const VARIANT *value;              /* set */
+        VARIANT *ret;                      /* get */
+} FilePropertyArgs;
+
+static int build_file_property(sd_bus_message *m, void *userdata) {
+        const FilePropertyArgs *a = userdata;
+        int r;
+
+        r = sd_bus_message_append(m, "uu", a->index, a->id);
+        if (r < 0 || !a->value)
+                return r;
+        return variant_append(m, a->value);
 }
 
+static int parse_file_property(sd_bus_message *reply, void *userdata) {
+        FilePropertyArgs *a = userdata;
+
+        return variant_read(reply, a->ret);
+}
+
+/* The daemon's GetFileProperty decides everything: DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET, E_NOTIMPL,
+ * DO_E_UNKNOWN_PROPERTY_ID. The value is the caller's to VariantClear(). */
+static HRESULT do_file2_GetProperty(IDeliveryOptimizationFile2 *This, DOFilePropertyId propId, VARIANT *propValue) {
+        DoFile *f = file_from_do_file2(This);
+        FilePropertyArgs a;
+
+        if (propValue)
+                VariantInit(propValue);
+        if (!f)
+                return E_POINTER;
+        if (!propValue)
+                return E_INVALIDARG;
+        a = (FilePropertyArgs) { .index = f->index, .id = (uint32_t) propId, .ret = propValue };
+        return job_proxy_call(f->job, "GetFileProperty", build_file_property, parse_file_property, &a);
+}
+
+/* The value is copied to the daemon, which checks its type and contents. The sink interfaces are
+ * COM objects of this process: they cannot reach the daemon (E_NOTIMPL). */
 static HRESULT do_file2_SetProperty(IDeliveryOptimizationFile2 *This, DOFilePropertyId propId,
                                     const VARIANT *propValue) {
-        return file_from_do_file2(This) ? E_NOTIMPL : E_POINTER;
+        DoFile *f = file_from_do_file2(This);
+        FilePropertyArgs a;
+        HRESULT hr;
+
+        if (!f)
+                return E_POINTER;
+        if ((uint32_t) propId > (uint32_t) DOFilePropertyId_TotalSizeBytes)
+                return DO_E_UNKNOWN_PROPERTY_ID;
+        if (propId == DOFilePropertyId_DownloadSinkInterface || propId == DOFilePropertyId_DownloadSinkMemoryStream)
+                return E_NOTIMPL;
+        if (!propValue)
+                return E_INVALIDARG;
+        if (V_VT(propValue) != VT_BSTR && V_VT(propValue) != VT_BOOL && V_VT(propValue) != VT_UI8 &&
+            V_VT(propValue) != VT_UI4 && V_VT(propValue) != VT_I4)
+                return E_INVALIDARG;
+        if (V_VT(propValue) == VT_BSTR && (!V_BSTR(propValue) || utf8_length(V_BSTR(propValue)) < 0))
+                return E_INVALIDARG;
+        if (V_VT(propValue) == VT_BOOL && V_BOOL(propValue) != VARIANT_TRUE && V_BOOL(propValue) != VARIANT_FALSE)
+                return E_INVALIDARG;
+
+        a = (FilePropertyArgs) { .index = f->index, .id = (uint32_t) propId, .value = propValue };
+        hr = job_proxy_call(f->job, "SetFileProperty", build_file_property, NULL, &a);
+        /* the job was purged by the daemon, so it was final: setters refuse final jobs */
+        return hr == DO_E_JOB_NOT_FOUND ? DO_E_INVALID_STATE : hr;
 }
 
 static const IDeliveryOptimizationFile2Vtbl do_file2_vtbl = {

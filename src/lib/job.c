@@ -8,15 +8,15 @@
  * identity).
  *
  * The proxy holds only the job's identity (GUID, object path) and client-side state that never goes
- * to the daemon: the notify interface (callbacks come later; nothing calls it yet) and the final
- * state this client saw (after its own Cancel/Complete, or when the daemon no longer knows the job),
+ * to the daemon: the final state this client saw (after its own Cancel/Complete, or when the daemon no longer knows the job),
  * so GetState on a held pointer reports CANCELLED/ACKNOWLEDGED even once the daemon purged the job.
+ * The notify interface (SetNotifyInterface) is registered with callbacks.c, which holds it and
+ * dispatches the calls; freeing the proxy drops the registration.
  * Everything else is read live from the daemon on each call: arguments are checked here first
  * ("at the door", never abort), and the daemon enforces the state rules.
  *
  * Threads: any method from any thread. Bus calls serialize on the connection lock (bus-client.c);
- * `lock` below guards only the notify pointer, and is never held while calling out to the client's
- * objects except for AddRef. */
+ * the callback registry has its own lock (callbacks.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bus-client.h"
+#include "callbacks.h"
 #include "proxies.h"
 #include "util.h"
 
@@ -42,8 +43,6 @@ struct DoJob {
         char *path;                               /* "/org/dosvc1/job/<32 hex>" */
         GUID id;
 
-        pthread_mutex_t lock;                     /* guards notify */
-        IUnknown *notify;                         /* one reference, or NULL */
         atomic_int final_state;                   /* BG_JOB_STATE_ACKNOWLEDGED/CANCELLED, or UNKNOWN */
 };
 
@@ -98,15 +97,12 @@ HRESULT job_proxy_new(const char *path, const GUID *id, DoJob **ret) {
         atomic_init(&j->n_ref, 1);
         atomic_init(&j->final_state, JOB_FINAL_STATE_UNKNOWN);
         j->id = *id;
-        (void) pthread_mutex_init(&j->lock, NULL);
         *ret = j;
         return S_OK;
 }
 
 static void job_free(DoJob *j) {
-        if (j->notify)
-                IUnknown_Release(j->notify);
-        (void) pthread_mutex_destroy(&j->lock);
+        callbacks_forget(j);                      /* Releases the notify interface, if any */
         free(j->path);
         j->magic = 0;
         free(j);
@@ -115,6 +111,18 @@ static void job_free(DoJob *j) {
 DoJob *job_proxy_ref(DoJob *j) {
         atomic_fetch_add_explicit(&j->n_ref, 1, memory_order_relaxed);
         return j;
+}
+
+/* A reference on a proxy whose count may be dropping to 0 on another thread (callbacks.c holds
+ * proxies weakly): succeeds only while the count is not 0, so a proxy being freed stays dead. */
+bool job_proxy_try_ref(DoJob *j) {
+        unsigned n = atomic_load_explicit(&j->n_ref, memory_order_relaxed);
+
+        while (n > 0)
+                if (atomic_compare_exchange_weak_explicit(&j->n_ref, &n, n + 1, memory_order_acquire,
+                                                          memory_order_relaxed))
+                        return true;
+        return false;
 }
 
 DoJob *job_proxy_unref(DoJob *j) {
@@ -733,11 +741,11 @@ static HRESULT job_GetNotifyFlags(IBackgroundCopyJob5 *This, ULONG *pVal) {
         return job_get_ulong(This, "NotifyFlags", pVal);
 }
 
-/* The callback object stays in this proxy only: it is not sent to the daemon and not persisted
- * (spec: "the pointer is not persisted"). Notifications are dispatched in a later version. */
+/* The callback object stays in this process: it is not sent to the daemon and not persisted (spec:
+ * "the pointer is not persisted"). callbacks.c registers it and calls it on its dispatch thread;
+ * an event from before the registration (the job already TRANSFERRED or ERROR) is delivered too. */
 static HRESULT job_SetNotifyInterface(IBackgroundCopyJob5 *This, IUnknown *Val) {
         JOB_OR_RETURN(This);
-        IUnknown *old;
         uint32_t state;
         HRESULT hr;
 
@@ -749,15 +757,7 @@ static HRESULT job_SetNotifyInterface(IBackgroundCopyJob5 *This, IUnknown *Val) 
         if (state == BG_JOB_STATE_ACKNOWLEDGED || state == BG_JOB_STATE_CANCELLED)
                 return DO_E_INVALID_STATE;
 
-        if (Val)
-                IUnknown_AddRef(Val);
-        (void) pthread_mutex_lock(&j->lock);
-        old = j->notify;
-        j->notify = Val;
-        (void) pthread_mutex_unlock(&j->lock);
-        if (old)
-                IUnknown_Release(old);     /* client code: never under our lock */
-        return S_OK;
+        return callbacks_set(j, Val);       /* AddRefs Val, Releases the previous one */
 }
 
 static HRESULT job_GetNotifyInterface(IBackgroundCopyJob5 *This, IUnknown **pVal) {
@@ -766,12 +766,89 @@ static HRESULT job_GetNotifyInterface(IBackgroundCopyJob5 *This, IUnknown **pVal
 
         if (!pVal)
                 return E_INVALIDARG;
-        (void) pthread_mutex_lock(&j->lock);
-        p = j->notify;
-        if (p)
-                IUnknown_AddRef(p);        /* under the lock, so a concurrent Set cannot free it */
-        (void) pthread_mutex_unlock(&j->lock);
+        p = callbacks_get(j);              /* AddRef'ed */
         *pVal = p;
+        return S_OK;
+}
+
+/* IBackgroundCopyJob2::SetNotifyCmdLine / GetNotifyCmdLine: the daemon runs Program when the job
+ * enters TRANSFERRED or ERROR with the matching notify flag, as the job's owner, even when this
+ * program has exited (docs/dbus-api.md, SetNotifyCmdLine). Parameters is the whole command line,
+ * argv[0] first. NULL Program (and NULL Parameters) clears it; NULL Program with Parameters is
+ * E_INVALIDARG [BITS]. The daemon checks the rest: an absolute program path, the lengths
+ * (BG_E_STRING_TOO_LONG), the state (DO_E_INVALID_STATE in a final state). */
+typedef struct CmdLine {
+        const char *program;
+        const char *parameters;
+} CmdLine;
+
+static int build_cmdline(sd_bus_message *m, void *userdata) {
+        const CmdLine *c = userdata;
+
+        return sd_bus_message_append(m, "ss", c->program, c->parameters);
+}
+
+static HRESULT job_SetNotifyCmdLine(IBackgroundCopyJob5 *This, LPCWSTR Program, LPCWSTR Parameters) {
+        JOB_OR_RETURN(This);
+        CmdLine c = { .program = Program ?: "", .parameters = Parameters ?: "" };
+
+        if (!Program && Parameters)
+                return E_INVALIDARG;
+        if (utf8_length(c.program) < 0 || utf8_length(c.parameters) < 0)
+                return E_INVALIDARG;
+        return job_mutate(j, "SetNotifyCmdLine", build_cmdline, &c);
+}
+
+typedef struct CmdLineReply {
+        char *program;
+        char *parameters;
+} CmdLineReply;
+
+static int build_get_cmdline(sd_bus_message *m, void *userdata) {
+        return sd_bus_message_append(m, "ss", BUS_JOB_INTERFACE, "NotifyCmdLine");
+}
+
+static int parse_get_cmdline(sd_bus_message *reply, void *userdata) {
+        CmdLineReply *c = userdata;
+        const char *program, *parameters;
+        int r;
+
+        r = sd_bus_message_enter_container(reply, 'v', "(ss)");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "(ss)", &program, &parameters);
+        if (r < 0)
+                return r;
+        c->program = cotask_strdup(program);
+        c->parameters = cotask_strdup(parameters);
+        if (!c->program || !c->parameters)
+                return -ENOMEM;
+        return sd_bus_message_exit_container(reply);
+}
+
+/* Both strings are "" when no command line is set [BITS]; the caller frees them with CoTaskMemFree. */
+static HRESULT job_GetNotifyCmdLine(IBackgroundCopyJob5 *This, LPWSTR *pProgram, LPWSTR *pParameters) {
+        CmdLineReply c = {};
+        HRESULT hr;
+
+        if (pProgram)
+                *pProgram = NULL;
+        if (pParameters)
+                *pParameters = NULL;
+        JOB_OR_RETURN(This);
+        if (!pProgram || !pParameters)
+                return E_INVALIDARG;
+        hr = bus_client_call(j->path, "org.freedesktop.DBus.Properties", "Get", build_get_cmdline, parse_get_cmdline,
+                             &c);
+        if (hr == DO_E_JOB_NOT_FOUND)
+                job_mark_gone(j);
+        if (FAILED(hr)) {
+                CoTaskMemFree(c.program);
+                CoTaskMemFree(c.parameters);
+                return hr;
+        }
+        *pProgram = c.program;
+        *pParameters = c.parameters;
         return S_OK;
 }
 
@@ -801,39 +878,90 @@ static HRESULT job_GetErrorCount(IBackgroundCopyJob5 *This, ULONG *Errors) {
         return job_get_ulong(This, "ErrorCount", Errors);
 }
 
-/* ---- methods the daemon does not support (yet): E_NOTIMPL, never a fake success ----------- */
+/* ---- proxy settings and ownership ---------------------------------------------------------- */
 
+typedef struct ProxyArgs {
+        uint32_t usage;
+        const char *list;
+        const char *bypass;
+} ProxyArgs;
+
+static int build_proxy(sd_bus_message *m, void *userdata) {
+        const ProxyArgs *a = userdata;
+
+        return sd_bus_message_append(m, "uss", a->usage, a->list, a->bypass);
+}
+
+/* NULL lists travel as "". The daemon checks usage, the 32 K limits and the list/usage pairing
+ * (BG_E_PROXY_LIST_TOO_LARGE, BG_E_PROXY_BYPASS_LIST_TOO_LARGE, E_INVALIDARG,
+ * BG_E_INVALID_PROXY_INFO). Stored with the job, not applied to transfers yet (docs/decisions.md). */
 static HRESULT job_SetProxySettings(IBackgroundCopyJob5 *This, BG_JOB_PROXY_USAGE ProxyUsage, const WCHAR *ProxyList,
                                     const WCHAR *ProxyBypassList) {
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
+        JOB_OR_RETURN(This);
+        ProxyArgs a = { .usage = (uint32_t) ProxyUsage, .list = ProxyList ?: "", .bypass = ProxyBypassList ?: "" };
+
+        if (utf8_length(a.list) < 0 || utf8_length(a.bypass) < 0)
+                return E_INVALIDARG;
+        return job_mutate(j, "SetProxySettings", build_proxy, &a);
+}
+
+typedef struct ProxyReply {
+        uint32_t usage;
+        char *list;
+        char *bypass;
+} ProxyReply;
+
+static int parse_proxy(sd_bus_message *reply, void *userdata) {
+        ProxyReply *p = userdata;
+        const char *l, *b;
+        int r;
+
+        r = sd_bus_message_read(reply, "uss", &p->usage, &l, &b);
+        if (r < 0)
+                return r;
+        /* "" is "no list": NULL to the caller, as BITS gives it. */
+        if (l[0] && !(p->list = cotask_strdup(l)))
+                return -ENOMEM;
+        if (b[0] && !(p->bypass = cotask_strdup(b)))
+                return -ENOMEM;
+        return 0;
 }
 
 static HRESULT job_GetProxySettings(IBackgroundCopyJob5 *This, BG_JOB_PROXY_USAGE *pProxyUsage, LPWSTR *pProxyList,
                                     LPWSTR *pProxyBypassList) {
+        ProxyReply p = {};
+        HRESULT hr;
+
         if (pProxyList)
                 *pProxyList = NULL;
         if (pProxyBypassList)
                 *pProxyBypassList = NULL;
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
+        JOB_OR_RETURN(This);
+        if (!pProxyUsage || !pProxyList || !pProxyBypassList)
+                return E_INVALIDARG;
+
+        hr = job_proxy_call(j, "GetProxySettings", NULL, parse_proxy, &p);
+        if (FAILED(hr)) {
+                CoTaskMemFree(p.list);
+                CoTaskMemFree(p.bypass);
+                return hr;
+        }
+        *pProxyUsage = (BG_JOB_PROXY_USAGE) p.usage;
+        *pProxyList = p.list;
+        *pProxyBypassList = p.bypass;
+        return S_OK;
 }
 
+/* Root only (E_ACCESSDENIED otherwise): the job becomes the caller's. */
 static HRESULT job_TakeOwnership(IBackgroundCopyJob5 *This) {
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
+        JOB_OR_RETURN(This);
+
+        return job_mutate(j, "TakeOwnership", NULL, NULL);
 }
 
-/* IBackgroundCopyJob2: upload replies, notify command lines and credentials. */
-static HRESULT job_SetNotifyCmdLine(IBackgroundCopyJob5 *This, LPCWSTR Program, LPCWSTR Parameters) {
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
-}
+/* ---- methods the daemon does not support: E_NOTIMPL, never a fake success (docs/decisions.md) -- */
 
-static HRESULT job_GetNotifyCmdLine(IBackgroundCopyJob5 *This, LPWSTR *pProgram, LPWSTR *pParameters) {
-        if (pProgram)
-                *pProgram = NULL;
-        if (pParameters)
-                *pParameters = NULL;
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
-}
-
+/* IBackgroundCopyJob2: upload replies and credentials (notify command lines: above). */
 static HRESULT job_GetReplyProgress(IBackgroundCopyJob5 *This, BG_JOB_REPLY_PROGRESS *pProgress) {
         return job_from_this(This) ? E_NOTIMPL : E_POINTER;
 }
@@ -905,15 +1033,111 @@ static HRESULT job_GetMaximumDownloadTime(IBackgroundCopyJob5 *This, ULONG *pTim
         return job_from_this(This) ? E_NOTIMPL : E_POINTER;
 }
 
-/* IBackgroundCopyJob5: cost flags and the notification CLSID are not stored by the daemon yet. */
+/* IBackgroundCopyJob5: BITS_JOB_PROPERTY_ID_COST_FLAGS (Dword ↔ u) and
+ * BITS_JOB_PROPERTY_NOTIFICATION_CLSID (ClsID ↔ s, the GUID's registry form) through the daemon's
+ * SetProperty/GetProperty; DO supports no other ID. */
+typedef struct JobPropertyArgs {
+        uint32_t id;
+        char type;
+        uint32_t u;
+        char s[GUID_STRING_MAX];
+} JobPropertyArgs;
+
+static int build_job_property(sd_bus_message *m, void *userdata) {
+        const JobPropertyArgs *a = userdata;
+        int r;
+
+        r = sd_bus_message_append_basic(m, 'u', &a->id);
+        if (r < 0)
+                return r;
+        if (a->type == 'u')
+                return sd_bus_message_append(m, "v", "u", a->u);
+        if (a->type == 's')
+                return sd_bus_message_append(m, "v", "s", a->s);
+        return sd_bus_message_append(m, "v", "u", UINT32_C(0));  /* GetProperty: no value */
+}
+
+static int parse_job_property(sd_bus_message *reply, void *userdata) {
+        JobPropertyArgs *a = userdata;
+        const char *contents, *s;
+        char type;
+        int r;
+
+        r = sd_bus_message_peek_type(reply, &type, &contents);
+        if (r < 0)
+                return r;
+        if (r == 0 || type != 'v' || !contents)
+                return -EBADMSG;
+        if (!streq(contents, "u") && !streq(contents, "s"))
+                return -EBADMSG;
+        r = sd_bus_message_enter_container(reply, 'v', contents);
+        if (r < 0)
+                return r;
+        a->type = contents[0];
+        if (a->type == 'u')
+                r = sd_bus_message_read_basic(reply, 'u', &a->u);
+        else {
+                r = sd_bus_message_read_basic(reply, 's', &s);
+                if (r >= 0 && strlen(s) >= sizeof a->s)
+                        r = -EBADMSG;
+                if (r >= 0)
+                        memcpy(a->s, s, strlen(s) + 1);    /* length checked above */
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(reply);
+}
+
+static int build_job_property_id(sd_bus_message *m, void *userdata) {
+        const JobPropertyArgs *a = userdata;
+
+        return sd_bus_message_append_basic(m, 'u', &a->id);
+}
+
 static HRESULT job_SetProperty(IBackgroundCopyJob5 *This, BITS_JOB_PROPERTY_ID PropertyId,
                                BITS_JOB_PROPERTY_VALUE PropertyValue) {
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
+        JOB_OR_RETURN(This);
+        JobPropertyArgs a = { .id = (uint32_t) PropertyId };
+
+        switch (PropertyId) {
+        case BITS_JOB_PROPERTY_ID_COST_FLAGS:
+                a.type = 'u';
+                a.u = PropertyValue.Dword;
+                break;
+        case BITS_JOB_PROPERTY_NOTIFICATION_CLSID:
+                a.type = 's';
+                (void) guid_to_string(&PropertyValue.ClsID, a.s);
+                break;
+        default:
+                return DO_E_UNKNOWN_PROPERTY_ID;   /* [DESIGN] spec §2.3 */
+        }
+        return job_mutate(j, "SetProperty", build_job_property, &a);
 }
 
 static HRESULT job_GetProperty(IBackgroundCopyJob5 *This, BITS_JOB_PROPERTY_ID PropertyId,
                                BITS_JOB_PROPERTY_VALUE *pPropertyValue) {
-        return job_from_this(This) ? E_NOTIMPL : E_POINTER;
+        JOB_OR_RETURN(This);
+        JobPropertyArgs a = { .id = (uint32_t) PropertyId };
+        BITS_JOB_PROPERTY_VALUE v;
+        HRESULT hr;
+
+        if (!pPropertyValue)
+                return E_INVALIDARG;
+        if (PropertyId != BITS_JOB_PROPERTY_ID_COST_FLAGS && PropertyId != BITS_JOB_PROPERTY_NOTIFICATION_CLSID)
+                return DO_E_UNKNOWN_PROPERTY_ID;
+        hr = job_proxy_call(j, "GetProperty", build_job_property_id, parse_job_property, &a);
+        if (FAILED(hr))
+                return hr;
+
+        memset(&v, 0, sizeof v);
+        if (PropertyId == BITS_JOB_PROPERTY_ID_COST_FLAGS) {
+                if (a.type != 'u')
+                        return E_UNEXPECTED;       /* the daemon does not follow docs/dbus-api.md */
+                v.Dword = a.u;
+        } else if (a.type != 's' || guid_from_string(a.s, &v.ClsID) < 0)
+                return E_UNEXPECTED;
+        *pPropertyValue = v;
+        return S_OK;
 }
 
 static const IBackgroundCopyJob5Vtbl job_vtbl = {
@@ -1089,24 +1313,128 @@ static ULONG do_job2_Release(IDeliveryOptimizationJob2 *This) {
         return j ? job_release_impl(j) : 0;
 }
 
-/* This AddFile has no local path: the destination would come through
- * IDeliveryOptimizationFile2::SetProperty(DownloadSinkFilePath), which the daemon lacks so far. */
+typedef struct UnplacedFile {
+        const char *file_id;
+        const char *remote_url;
+        DWORD n_ranges;
+        const BG_FILE_RANGE *ranges;
+        uint32_t index;                    /* out */
+} UnplacedFile;
+
+static int build_add_file_without_local_name(sd_bus_message *m, void *userdata) {
+        const UnplacedFile *f = userdata;
+        int r;
+
+        r = sd_bus_message_append(m, "ss", f->file_id, f->remote_url);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(m, 'a', "(tt)");
+        if (r < 0)
+                return r;
+        for (DWORD i = 0; i < f->n_ranges; i++) {
+                r = sd_bus_message_append(m, "(tt)", (uint64_t) f->ranges[i].InitialOffset,
+                                          (uint64_t) f->ranges[i].Length);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(m);
+}
+
+static int parse_index(sd_bus_message *reply, void *userdata) {
+        UnplacedFile *f = userdata;
+
+        return sd_bus_message_read_basic(reply, 'u', &f->index);
+}
+
+/* This AddFile has no local path: the file gets its destination from
+ * IDeliveryOptimizationFile2::SetProperty(DownloadSinkFilePath), and Resume answers
+ * DO_E_LOCALPATH_NOT_SET until it has one. remoteUrl is required: dosvc has no content-ID lookup
+ * that could find a file by fileId alone (docs/decisions.md). */
 static HRESULT do_job2_AddFile(IDeliveryOptimizationJob2 *This, LPCWSTR fileId, LPCWSTR remoteUrl, DWORD rangeCount,
                                BG_FILE_RANGE ranges[], REFIID riid, void **object) {
+        DoJob *j = job_from_do_job2(This);
+        UnplacedFile f = {
+                .file_id = fileId ?: "",
+                .remote_url = remoteUrl,
+                .n_ranges = rangeCount,
+                .ranges = ranges,
+        };
+        IBackgroundCopyFile *file = NULL;
+        HRESULT hr;
+
         if (object)
                 *object = NULL;
-        return job_from_do_job2(This) ? E_NOTIMPL : E_POINTER;
+        if (!j)
+                return E_POINTER;
+        if (!object || !riid)
+                return E_INVALIDARG;
+        if (!IsEqualIID(riid, &IID_IDeliveryOptimizationFile))
+                return E_NOINTERFACE;          /* checked first: nothing is added */
+        if (!name_is_valid(remoteUrl) || utf8_length(f.file_id) < 0)
+                return E_INVALIDARG;
+        if (rangeCount > 0 && !ranges)
+                return E_INVALIDARG;
+
+        hr = job_proxy_call(j, "AddFileWithoutLocalName", build_add_file_without_local_name, parse_index, &f);
+        if (hr == DO_E_JOB_NOT_FOUND)
+                return DO_E_INVALID_STATE;
+        if (FAILED(hr))
+                return hr;
+        hr = file_proxy_new(j, f.index, &file);
+        if (FAILED(hr))
+                return hr;
+        hr = IBackgroundCopyFile_QueryInterface(file, riid, object);
+        IBackgroundCopyFile_Release(file);
+        return hr;
 }
 
+/* DOJobPropertyId_ExtendedErrorInfo: the description of the job's current error (what
+ * IBackgroundCopyError::GetErrorDescription's context says, e.g. "HTTP 404 from http://…"), or its
+ * HRESULT as 0xXXXXXXXX when it has no text; "" when the job has no error. */
 static HRESULT do_job2_GetProperty(IDeliveryOptimizationJob2 *This, DOJobPropertyId propId, VARIANT *propValue) {
+        DoJob *j = job_from_do_job2(This);
+        ErrorReply e = {};
+        BSTR s = NULL;
+        HRESULT hr;
+
         if (propValue)
                 VariantInit(propValue);
-        return job_from_do_job2(This) ? E_NOTIMPL : E_POINTER;
+        if (!j)
+                return E_POINTER;
+        if (!propValue)
+                return E_INVALIDARG;
+        if (propId != DOJobPropertyId_ExtendedErrorInfo)
+                return DO_E_UNKNOWN_PROPERTY_ID;
+
+        hr = job_proxy_call(j, "GetError", NULL, parse_error, &e);
+        if (hr == DO_E_ERROR_INFORMATION_UNAVAILABLE || hr == DO_E_JOB_NOT_FOUND)
+                s = SysAllocString("");
+        else if (SUCCEEDED(hr) && e.description && e.description[0])
+                s = SysAllocString(e.description);
+        else if (SUCCEEDED(hr)) {
+                char buf[16];
+
+                (void) snprintf(buf, sizeof buf, "0x%08" PRIX32, (uint32_t) e.hresult);
+                s = SysAllocString(buf);
+        }
+        free(e.description);
+        free(e.context_description);
+        free(e.protocol);
+        if (FAILED(hr) && hr != DO_E_ERROR_INFORMATION_UNAVAILABLE && hr != DO_E_JOB_NOT_FOUND)
+                return hr;
+        if (!s)
+                return E_OUTOFMEMORY;
+        V_VT(propValue) = VT_BSTR;
+        V_BSTR(propValue) = s;
+        return S_OK;
 }
 
+/* Nothing to set: the one property is read-only (behaviour 79). */
 static HRESULT do_job2_SetProperty(IDeliveryOptimizationJob2 *This, DOJobPropertyId propId,
                                    const VARIANT *propValue) {
-        return job_from_do_job2(This) ? E_NOTIMPL : E_POINTER;
+        if (!job_from_do_job2(This))
+                return E_POINTER;
+        return propId == DOJobPropertyId_ExtendedErrorInfo ? DO_E_READ_ONLY_PROPERTY : DO_E_UNKNOWN_PROPERTY_ID;
 }
 
 static const IDeliveryOptimizationJob2Vtbl do_job2_vtbl = {

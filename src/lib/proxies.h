@@ -53,6 +53,7 @@ typedef struct DoJob DoJob;
 HRESULT job_proxy_new(const char *path, const GUID *id, DoJob **ret);
 IBackgroundCopyJob *job_proxy_as_job(DoJob *j);       /* borrowed view, no new reference */
 DoJob *job_proxy_ref(DoJob *j);
+bool job_proxy_try_ref(DoJob *j);                   /* false when its count already reached 0 */
 DoJob *job_proxy_unref(DoJob *j);                     /* returns NULL */
 const char *job_proxy_path(const DoJob *j);
 /* Calls a method of org.dosvc1.Job on this job. A DO_E_JOB_NOT_FOUND answer (the daemon purged the

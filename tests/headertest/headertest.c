@@ -80,6 +80,7 @@ CHECK(SLOT(IEnumBackgroundCopyFilesVtbl, GetCount) == 7, enum_files);
 CHECK(SLOT(IEnumBackgroundCopyJobsVtbl, Clone) == 6, enum_jobs);
 CHECK(SLOT(IBackgroundCopyErrorVtbl, GetProtocol) == 7, error);
 CHECK(SLOT(IBackgroundCopyCallbackVtbl, JobModification) == 5, callback);
+CHECK(SLOT(IBackgroundCopyCallback2Vtbl, FileTransferred) == 6, callback2);
 CHECK(SLOT(IDeliveryOptimizationJobVtbl, AddFileWithRanges) == 3, dojob);
 CHECK(SLOT(IDeliveryOptimizationJob2Vtbl, AddFile) == 3, dojob2_add);
 CHECK(SLOT(IDeliveryOptimizationJob2Vtbl, SetProperty) == 5, dojob2_set);

@@ -63,11 +63,22 @@ typedef struct Tracked {
 static Tracked *tracked;
 static size_t n_tracked, n_tracked_alloc;
 
+/* Clean-up registered by the current test (h_at_test_end). */
+#define H_AT_END_MAX 32
+static struct {
+        void (*fn)(void *arg);
+        void *arg;
+} at_end[H_AT_END_MAX];
+static size_t n_at_end;
+
 /* The string arena (h_strdupf & co). */
 static char **arena;
 static size_t n_arena, n_arena_alloc;
 
 static void teardown(void);
+/* faultd and its TLS front (h_faultd_*) are our children: pids kept for teardown and signals. */
+static volatile pid_t faultd_pid = -1, faultd_tls_pid = -1;
+static void faultd_stop_all(void);
 
 /* ---- time ---- */
 uint64_t h_now_ms(void) {
@@ -153,8 +164,13 @@ const char *h_hr_name(HRESULT hr) {
                 { 0x80004003u, "E_POINTER" },
                 { 0x80004005u, "E_FAIL" },
                 { 0x8000FFFFu, "E_UNEXPECTED" },
+                { 0x80070003u, "ERROR_PATH_NOT_FOUND (ENOENT)" },
                 { 0x80070005u, "E_ACCESSDENIED" },
                 { 0x8007000Eu, "E_OUTOFMEMORY" },
+                { 0x80070013u, "ERROR_WRITE_PROTECT (EROFS)" },
+                { 0x8007001Fu, "ERROR_GEN_FAILURE (EIO)" },
+                { 0x80070070u, "ERROR_DISK_FULL (ENOSPC)" },
+                { 0x8020001Du, "BG_E_LOCAL_FILE_CHANGED" },
                 { 0x80070057u, "E_INVALIDARG" },
                 { 0x80070490u, "E_NOT_SET" },
                 { 0x80D01001u, "DO_E_NO_SERVICE" },
@@ -582,6 +598,15 @@ void h_daemon_kill_and_wait(int sig) {
                 H_FAIL("kill(%d, %d): %m", (int) pid, sig);
         if (!wait_gone(pid, 10000))
                 H_FAIL("daemon %d still alive 10 s after signal %d", (int) pid, sig);
+}
+
+bool h_daemon_stop(int sig) {
+        pid_t pid = h_daemon_pid();
+
+        if (!h_pid_alive(pid))
+                return true;
+        (void) kill(pid, sig);
+        return wait_gone(pid, 10000);
 }
 
 void h_daemon_log_tail(unsigned lines) {
@@ -1052,6 +1077,7 @@ static void teardown(void) {
                 manager = NULL;
         }
         stop_daemon();
+        faultd_stop_all();
         stop_nginx();
         sanitizer_report_found = daemon_log_has_sanitizer_report();
         if (getenv("DOSVC_TEST_KEEP"))
@@ -1082,6 +1108,10 @@ static void on_fatal_signal(int sig) {
                 p = nginx_pid > 0 ? nginx_pid : read_pid_file(nginx_pid_path);
                 if (p > 0)
                         (void) kill(p, SIGTERM);
+                if (faultd_tls_pid > 0)
+                        (void) kill(faultd_tls_pid, SIGTERM);
+                if (faultd_pid > 0)
+                        (void) kill(faultd_pid, SIGTERM);
                 if (root_dir[0] && !getenv("DOSVC_TEST_KEEP")) {
                         p = fork();
                         if (p == 0) {
@@ -1151,6 +1181,29 @@ static bool selected(int argc, char **argv, const char *name) {
         return false;
 }
 
+void h_at_test_end(void (*fn)(void *arg), void *arg) {
+        if (n_at_end >= H_AT_END_MAX)
+                H_FAIL("more than %d h_at_test_end() calls in one test", H_AT_END_MAX);
+        at_end[n_at_end].fn = fn;
+        at_end[n_at_end].arg = arg;
+        n_at_end++;
+}
+
+/* Runs the test's clean-up, last registered first; a failed check ends only the fn it is in. The
+ * count lives in a static, so nothing local is live across the longjmp. */
+static void run_at_end(void) {
+        int saved = test_result;
+
+        while (n_at_end > 0) {
+                n_at_end--;
+                if (setjmp(test_jmp) == 0)
+                        at_end[n_at_end].fn(at_end[n_at_end].arg);
+        }
+        /* A failed clean-up fails the test; nothing in it turns a failure into anything else. */
+        if (saved == RESULT_FAIL)
+                test_result = saved;
+}
+
 /* Runs one test; returns its RESULT_*. Kept apart from h_run() so that no local of the loop
  * lives across setjmp/longjmp. */
 static int run_one(const HTest *t) {
@@ -1164,6 +1217,7 @@ static int run_one(const HTest *t) {
                 release_tracked();
         else
                 n_tracked = 0;
+        run_at_end();
         in_test = false;
         return test_result;
 }
@@ -1220,4 +1274,458 @@ int h_run(int argc, char **argv, const HTest *tests, size_t n_tests) {
                 return EXIT_FAILURE;
         }
         return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* ---- faultd (tests/faultd/README.md) ----
+ * faultd and its TLS front (nginx in the foreground) are forked from the main thread, so
+ * --exit-with-parent (PR_SET_PDEATHSIG of the parent thread) holds for the program's lifetime. Files
+ * under <root>/faultd: the port file, the request log, stderr, and tls/ for the front. */
+static int faultd_port = -1, faultd_tls_port = -1;
+static char faultd_dir[160], faultd_log_path[192], faultd_cert_path[192];
+
+/* SIGTERM, wait ≤ timeout_ms for the child to exit (reaped), then SIGKILL + waitpid. Quiet. */
+static void faultd_stop_child(volatile pid_t *pidp, unsigned timeout_ms) {
+        pid_t pid = *pidp;
+        uint64_t deadline = h_now_ms() + timeout_ms;
+        int status;
+
+        if (pid <= 0)
+                return;
+        *pidp = -1;
+        (void) kill(pid, SIGTERM);
+        for (unsigned i = 0; i <= timeout_ms / H_POLL_MS + 1; i++) {
+                pid_t r = waitpid(pid, &status, WNOHANG);
+
+                if (r == pid || (r < 0 && errno == ECHILD))
+                        return;
+                if (h_now_ms() >= deadline)
+                        break;
+                h_sleep_ms(H_POLL_MS);
+        }
+        fprintf(stderr, "harness: child %d ignored SIGTERM for %u ms, killing it\n", (int) pid, timeout_ms);
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, &status, 0);
+}
+
+static void faultd_stop_all(void) {
+        faultd_stop_child(&faultd_tls_pid, H_STOP_TIMEOUT_MS);
+        faultd_stop_child(&faultd_pid, H_STOP_TIMEOUT_MS);
+        faultd_port = faultd_tls_port = -1;
+}
+
+void h_faultd_stop(void) {
+        faultd_stop_all();
+}
+
+/* Forks argv[0] with stdin from /dev/null and stdout+stderr appended to `out`. */
+static pid_t faultd_spawn(char *const argv[], const char *out) {
+        pid_t pid = fork();
+
+        if (pid < 0)
+                H_FAIL("fork: %m");
+        if (pid == 0) {
+                int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                int fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+                if (in >= 0)
+                        (void) dup2(in, STDIN_FILENO);
+                if (fd >= 0) {
+                        (void) dup2(fd, STDOUT_FILENO);
+                        (void) dup2(fd, STDERR_FILENO);
+                }
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        return pid;
+}
+
+/* Waits ≤ timeout_ms for a child to exit; returns its exit status, or -1 (killed after the wait). */
+static int faultd_wait_exit(pid_t pid, unsigned timeout_ms) {
+        uint64_t deadline = h_now_ms() + timeout_ms;
+        int status;
+
+        for (unsigned i = 0; i <= timeout_ms / H_POLL_MS + 1; i++) {
+                pid_t r = waitpid(pid, &status, WNOHANG);
+
+                if (r == pid)
+                        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                if (r < 0 && errno != EINTR)
+                        return -1;
+                if (h_now_ms() >= deadline)
+                        break;
+                h_sleep_ms(H_POLL_MS);
+        }
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, &status, 0);
+        return -1;
+}
+
+void h_faultd_start(void) {
+        const char *bin = getenv("FAULTD"), *scenarios = getenv("FAULTD_SCENARIOS");
+        char *port_file, *err_file;
+        uint64_t deadline;
+
+        if (faultd_pid > 0 && h_pid_alive(faultd_pid) && faultd_port > 0)
+                return;
+        faultd_stop_all();
+        if (!bin || !bin[0] || !scenarios || !scenarios[0])
+                h_skip("$FAULTD or $FAULTD_SCENARIOS is not set (run through meson test)");
+        (void) snprintf(faultd_dir, sizeof(faultd_dir), "%s/faultd", root_dir);
+        (void) snprintf(faultd_log_path, sizeof(faultd_log_path), "%s/faultd.log", faultd_dir);
+        mkdir_or_fail(faultd_dir, 0755);
+        port_file = h_strdupf("%s/faultd.port", faultd_dir);
+        err_file = h_strdupf("%s/faultd.stderr", faultd_dir);
+        (void) unlink(port_file);
+
+        {
+                char *argv[] = { (char *) bin, "--root", www_dir, "--scenarios", (char *) scenarios,
+                                 "--port-file", port_file, "--log", faultd_log_path, "--exit-with-parent",
+                                 "--lifetime", "1800", NULL };
+
+                faultd_pid = faultd_spawn(argv, err_file);
+        }
+        deadline = h_now_ms() + H_NGINX_START_TIMEOUT_MS;
+        for (unsigned i = 0; i <= H_NGINX_START_TIMEOUT_MS / H_POLL_MS + 1; i++) {
+                FILE *f = fopen(port_file, "re");
+                unsigned port = 0;
+                int status;
+
+                if (f) {
+                        if (fscanf(f, "%u", &port) != 1)
+                                port = 0;
+                        fclose(f);
+                }
+                if (port > 0 && port < 65536) {
+                        faultd_port = (int) port;
+                        h_note("faultd on 127.0.0.1:%d (pid %d), log %s", faultd_port, (int) faultd_pid,
+                               faultd_log_path);
+                        return;
+                }
+                if (waitpid(faultd_pid, &status, WNOHANG) == faultd_pid) {
+                        faultd_pid = -1;
+                        H_FAIL("faultd exited at start (status 0x%x); see %s", (unsigned) status, err_file);
+                }
+                if (h_now_ms() >= deadline)
+                        break;
+                h_sleep_ms(H_POLL_MS);
+        }
+        faultd_stop_all();
+        H_FAIL("faultd wrote no port file within %u ms; see %s", H_NGINX_START_TIMEOUT_MS, err_file);
+}
+
+int h_faultd_port(void) {
+        h_faultd_start();
+        return faultd_port;
+}
+
+char *h_faultd_url(const char *format, ...) {
+        va_list ap;
+        char *path;
+        int port = h_faultd_port();
+
+        va_start(ap, format);
+        path = vstrdupf(format, ap);
+        va_end(ap);
+        return h_strdupf("http://127.0.0.1:%d%s", port, path);
+}
+
+/* Reads a whole (small) file into a NUL-terminated malloc'ed buffer; NULL on failure. */
+static char *faultd_read_text(const char *path) {
+        FILE *f = fopen(path, "re");
+        char *buf = NULL;
+        size_t n = 0, cap = 0;
+
+        if (!f)
+                return NULL;
+        for (;;) {
+                size_t k;
+
+                if (cap - n < 4096) {
+                        char *nb = cap > (1u << 20) ? NULL : realloc(buf, cap + 8192);
+
+                        if (!nb) {
+                                free(buf);
+                                fclose(f);
+                                return NULL;
+                        }
+                        buf = nb;
+                        cap += 8192;
+                }
+                k = fread(buf + n, 1, cap - n - 1, f);
+                n += k;
+                if (k == 0)
+                        break;
+        }
+        fclose(f);
+        buf[n] = '\0';
+        return buf;
+}
+
+/* Replaces every @KEY@ of the template with its value. */
+static char *faultd_fill_template(const char *tmpl, const char *const *pairs, size_t n_pairs) {
+        char *out = strdup(tmpl);
+
+        for (size_t i = 0; out && i + 1 < n_pairs; i += 2) {
+                char *at;
+
+                while ((at = strstr(out, pairs[i]))) {
+                        char *n = NULL;
+
+                        if (asprintf(&n, "%.*s%s%s", (int) (at - out), out, pairs[i + 1], at + strlen(pairs[i])) < 0)
+                                n = NULL;
+                        free(out);
+                        out = n;
+                        if (!out)
+                                break;
+                }
+        }
+        return out;
+}
+
+int h_faultd_tls_start(void) {
+        const char *srcdir = getenv("FAULTD_SRCDIR");
+        char *tls_dir, *tmpl_path, *tmpl, *log, *errlog, *conf;
+        int st;
+
+        if (faultd_tls_pid > 0 && h_pid_alive(faultd_tls_pid) && faultd_tls_port > 0)
+                return faultd_tls_port;
+        h_faultd_start();
+        if (!srcdir || !srcdir[0])
+                h_skip("$FAULTD_SRCDIR is not set (run through meson test)");
+        tls_dir = h_strdupf("%s/tls", faultd_dir);
+        mkdir_or_fail(tls_dir, 0755);
+        mkdir_or_fail(h_strdupf("%s/tmp", tls_dir), 0755);
+        log = h_strdupf("%s/start.log", tls_dir);
+        errlog = h_strdupf("%s/error.log", tls_dir);
+        conf = h_strdupf("%s/nginx.conf", tls_dir);
+        {
+                char *argv[] = { h_strdupf("%s/make-cert.sh", srcdir), tls_dir, NULL };
+
+                st = faultd_wait_exit(faultd_spawn(argv, log), 20000);
+        }
+        if (st == 77)
+                h_skip("make-cert.sh: no openssl");
+        if (st != 0)
+                H_FAIL("make-cert.sh failed (status %d); see %s", st, log);
+        (void) snprintf(faultd_cert_path, sizeof(faultd_cert_path), "%s/cert.pem", tls_dir);
+
+        tmpl_path = h_strdupf("%s/nginx-tls.conf.in", srcdir);
+        tmpl = faultd_read_text(tmpl_path);
+        if (!tmpl)
+                H_FAIL("cannot read %s: %m", tmpl_path);
+        for (int attempt = 1; attempt <= H_NGINX_ATTEMPTS; attempt++) {
+                int port = free_port();
+                char *port_s = h_strdupf("%d", port), *fport_s = h_strdupf("%d", faultd_port);
+                const char *pairs[] = { "@PREFIX@", tls_dir, "@TLS_PORT@", port_s, "@CERT@", faultd_cert_path,
+                                        "@KEY@", h_strdupf("%s/key.pem", tls_dir), "@FAULTD_PORT@", fport_s };
+                char *text = faultd_fill_template(tmpl, pairs, H_ELEMENTSOF(pairs));
+                char *argv[] = { "nginx", "-p", tls_dir, "-c", conf, "-e", errlog, NULL };
+                uint64_t deadline;
+                FILE *f;
+
+                if (!text) {
+                        free(tmpl);
+                        H_FAIL("out of memory");
+                }
+                f = fopen(conf, "we");
+                if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+                        free(text);
+                        free(tmpl);
+                        H_FAIL("write %s: %m", conf);
+                }
+                free(text);
+                faultd_tls_pid = faultd_spawn(argv, log);
+                deadline = h_now_ms() + H_NGINX_START_TIMEOUT_MS;
+                for (unsigned i = 0; i <= H_NGINX_START_TIMEOUT_MS / H_POLL_MS + 1; i++) {
+                        int status;
+
+                        if (port_answers(port)) {
+                                faultd_tls_port = port;
+                                free(tmpl);
+                                h_note("faultd TLS front on 127.0.0.1:%d (nginx pid %d)", port, (int) faultd_tls_pid);
+                                return port;
+                        }
+                        if (waitpid(faultd_tls_pid, &status, WNOHANG) == faultd_tls_pid) {
+                                faultd_tls_pid = -1;
+                                break;
+                        }
+                        if (h_now_ms() >= deadline)
+                                break;
+                        h_sleep_ms(H_POLL_MS);
+                }
+                faultd_stop_child(&faultd_tls_pid, H_STOP_TIMEOUT_MS);
+                h_note("nginx TLS front failed on port %d (attempt %d)", port, attempt);
+        }
+        free(tmpl);
+        H_FAIL("the TLS front would not start; see %s and %s", log, errlog);
+}
+
+char *h_faultd_tls_url(const char *format, ...) {
+        va_list ap;
+        char *path;
+        int port = h_faultd_tls_start();
+
+        va_start(ap, format);
+        path = vstrdupf(format, ap);
+        va_end(ap);
+        return h_strdupf("https://127.0.0.1:%d%s", port, path);
+}
+
+const char *h_faultd_tls_cert(void) {
+        (void) h_faultd_tls_start();
+        return faultd_cert_path;
+}
+
+/* One `key=value` of a log line; a quoted value is unescaped (\" \\ \xHH). Returns the position after
+ * it, or NULL at the end of the line. */
+static const char *faultd_log_field(const char *p, char *key, size_t key_size, char *value, size_t value_size) {
+        size_t k = 0, v = 0;
+
+        while (*p == ' ')
+                p++;
+        if (!*p || *p == '\n')
+                return NULL;
+        while (*p && *p != '=' && *p != ' ' && *p != '\n') {
+                if (k + 1 < key_size)
+                        key[k++] = *p;
+                p++;
+        }
+        key[k] = '\0';
+        if (*p == '=')
+                p++;
+        if (*p == '"') {
+                p++;
+                while (*p && *p != '"' && *p != '\n') {
+                        char c = *p++;
+
+                        if (c == '\\' && *p == 'x' && p[1] && p[2]) {
+                                char hex[3] = { p[1], p[2], 0 };
+
+                                c = (char) strtol(hex, NULL, 16);
+                                p += 3;
+                        } else if (c == '\\' && *p)
+                                c = *p++;
+                        if (v + 1 < value_size)
+                                value[v++] = c;
+                }
+                if (*p == '"')
+                        p++;
+        } else
+                while (*p && *p != ' ' && *p != '\n') {
+                        if (v + 1 < value_size)
+                                value[v++] = *p;
+                        p++;
+                }
+        value[v] = '\0';
+        return p;
+}
+
+static void faultd_copy_field(char *dst, size_t n, const char *v) {
+        size_t len = strnlen(v, n - 1);   /* truncated, as the access-log parser does */
+
+        memcpy(dst, v, len);
+        dst[len] = '\0';
+}
+
+size_t h_faultd_log(HFaultdEntry **ret) {
+        char line[4096];
+        HFaultdEntry *v = NULL;
+        size_t n = 0, n_alloc = 0;
+        FILE *f;
+
+        *ret = NULL;
+        if (!faultd_log_path[0] || !(f = fopen(faultd_log_path, "re")))
+                return 0;
+        while (fgets(line, sizeof(line), f)) {
+                HFaultdEntry e = { .status = 0 };
+                char key[32], value[1024];
+                const char *p = line;
+
+                if (!strchr(line, '\n'))
+                        continue;   /* partial last line, or longer than any of ours */
+                while ((p = faultd_log_field(p, key, sizeof(key), value, sizeof(value)))) {
+                        if (strcmp(key, "t") == 0)
+                                e.t = strtod(value, NULL);
+                        else if (strcmp(key, "req") == 0)
+                                e.req = (unsigned) strtoul(value, NULL, 10);
+                        else if (strcmp(key, "conn") == 0)
+                                e.conn = (unsigned) strtoul(value, NULL, 10);
+                        else if (strcmp(key, "method") == 0)
+                                faultd_copy_field(e.method, sizeof(e.method), value);
+                        else if (strcmp(key, "target") == 0)
+                                faultd_copy_field(e.target, sizeof(e.target), value);
+                        else if (strcmp(key, "range") == 0)
+                                faultd_copy_field(e.range, sizeof(e.range), value);
+                        else if (strcmp(key, "if-range") == 0)
+                                faultd_copy_field(e.if_range, sizeof(e.if_range), value);
+                        else if (strcmp(key, "status") == 0)
+                                e.status = atoi(value);
+                        else if (strcmp(key, "body") == 0)
+                                e.body = strtoull(value, NULL, 10);
+                        else if (strcmp(key, "fault") == 0)
+                                e.fault = atoi(value);
+                        else if (strcmp(key, "end") == 0)
+                                faultd_copy_field(e.end, sizeof(e.end), value);
+                }
+                if (n == n_alloc) {
+                        size_t k = n_alloc ? n_alloc * 2 : 64;
+                        HFaultdEntry *nv = realloc(v, k * sizeof(*v));
+
+                        if (!nv) {
+                                free(v);
+                                fclose(f);
+                                H_FAIL("out of memory");
+                        }
+                        v = nv;
+                        n_alloc = k;
+                }
+                v[n++] = e;
+        }
+        fclose(f);
+        *ret = v;
+        return n;
+}
+
+unsigned h_faultd_log_count(const char *target, int status, const char *range_prefix) {
+        HFaultdEntry *v;
+        size_t n = h_faultd_log(&v);
+        unsigned count = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (target && strcmp(v[i].target, target) != 0)
+                        continue;
+                if (status && v[i].status != status)
+                        continue;
+                if (range_prefix && strncmp(v[i].range, range_prefix, strlen(range_prefix)) != 0)
+                        continue;
+                count++;
+        }
+        free(v);
+        return count;
+}
+
+unsigned h_faultd_wait_log(const char *target, unsigned want, unsigned timeout_ms) {
+        uint64_t deadline = h_now_ms() + timeout_ms;
+        unsigned n = 0;
+
+        for (unsigned i = 0; i <= timeout_ms / H_POLL_MS + 1; i++) {
+                n = h_faultd_log_count(target, 0, NULL);
+                if (n >= want || h_now_ms() >= deadline)
+                        break;
+                h_sleep_ms(H_POLL_MS);
+        }
+        return n;
+}
+
+void h_faultd_log_dump(const char *target) {
+        HFaultdEntry *v;
+        size_t n = h_faultd_log(&v);
+
+        h_note("faultd log%s%s (%zu lines in all):", target ? " for " : "", target ? target : "", n);
+        for (size_t i = 0; i < n; i++)
+                if (!target || strcmp(v[i].target, target) == 0)
+                        h_note("  t=%.3f req=%u conn=%u %s %s range=%s if-range=%s status=%d body=%llu fault=%d end=%s",
+                               v[i].t, v[i].req, v[i].conn, v[i].method, v[i].target, v[i].range, v[i].if_range,
+                               v[i].status, (unsigned long long) v[i].body, v[i].fault, v[i].end);
+        free(v);
 }

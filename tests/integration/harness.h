@@ -34,6 +34,12 @@ typedef struct HTest {
  * names), tears the world down. Returns the process exit status: 0 when nothing failed. */
 int h_run(int argc, char **argv, const HTest *tests, size_t n_tests);
 
+/* Registers fn(arg) to run when the current test ends, passed, failed or skipped: after its jobs
+ * were cancelled and released, last registered first. For clean-up that a failed check would
+ * otherwise skip (mounts, environment variables, a daemon started with test settings). A failed
+ * check inside fn ends only that fn. At most 32 per test. */
+void h_at_test_end(void (*fn)(void *arg), void *arg);
+
 /* ---- checks: each failure prints where and why, then ends the current test ---- */
 noreturn void h_fail_at(const char *file, int line, const char *format, ...)
         __attribute__((format(printf, 3, 4)));
@@ -131,6 +137,8 @@ pid_t h_daemon_pid(void);                /* from $XDG_RUNTIME_DIR/dosvc/pid; -1 
 bool h_pid_alive(pid_t pid);             /* exists and is not a zombie */
 /* Sends `sig` to the daemon and waits (≤ 10 s) until it is gone; fails the test when it is not. */
 void h_daemon_kill_and_wait(int sig);
+/* Quiet h_daemon_kill_and_wait(): no daemon running is fine. True when none runs afterwards. */
+bool h_daemon_stop(int sig);
 void h_daemon_log_tail(unsigned lines);   /* the end of <state>/dosvc/dosvc.log as "# " lines */
 
 /* ---- nginx's access log ---- */
@@ -153,3 +161,41 @@ void h_access_log_dump(const char *uri);  /* "# " lines, for diagnostics */
 uint64_t h_now_ms(void);                 /* CLOCK_MONOTONIC */
 void h_sleep_ms(unsigned ms);
 uint64_t h_filetime(const FILETIME *ft); /* the 64-bit count */
+
+/* ---- faultd (tests/faultd/README.md): the fault-injecting HTTP server, one per test program ----
+ * Started on first use (h_faultd_start), serving h_docroot() with the scenarios of $FAULTD_SCENARIOS
+ * ($FAULTD is the binary; both set by meson). It is our child (--exit-with-parent, --lifetime), stopped
+ * by SIGTERM + waitpid at teardown or by h_faultd_stop(). A test that calls these without $FAULTD set
+ * is skipped. */
+void h_faultd_start(void);               /* idempotent; fails the test when faultd does not come up */
+void h_faultd_stop(void);                /* TLS front too; bounded (≤ 5 s each) and idempotent */
+int h_faultd_port(void);                 /* starts faultd if needed */
+/* "http://127.0.0.1:FAULTD_PORT" + printf(path, …), e.g. h_faultd_url("/s/%s/%s", scenario, file). */
+char *h_faultd_url(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* The https front (nginx, tests/faultd/nginx-tls.conf.in) with a fresh self-signed certificate:
+ * needs $FAULTD_SRCDIR, nginx and openssl, else the test is skipped. Returns the TLS port. */
+int h_faultd_tls_start(void);
+char *h_faultd_tls_url(const char *format, ...) __attribute__((format(printf, 1, 2)));
+const char *h_faultd_tls_cert(void);     /* the certificate (its own CA), PEM */
+
+/* faultd's request log: one entry per finished request (README "The request log"). */
+typedef struct HFaultdEntry {
+        double t;                /* wall clock when the response ended */
+        unsigned req, conn;
+        char method[16];
+        char target[512];
+        char range[128];         /* "-" when the request had no Range header */
+        char if_range[256];      /* "-" when none */
+        int status;
+        uint64_t body;           /* file body bytes sent */
+        int fault;               /* the scenario's faults applied */
+        char end[32];            /* ok, close, cut, client-gone, … */
+} HFaultdEntry;
+/* Reads every complete line of the log. Returns the count; *ret is malloc'ed (free() it). */
+size_t h_faultd_log(HFaultdEntry **ret);
+/* Lines whose target equals `target` (NULL: any), status equals `status` (0: any) and whose Range
+ * header starts with `range_prefix` (NULL: any; "-" matches requests without Range). */
+unsigned h_faultd_log_count(const char *target, int status, const char *range_prefix);
+/* Polls (every 20 ms, at most timeout_ms) until at least `want` lines match target; returns the count. */
+unsigned h_faultd_wait_log(const char *target, unsigned want, unsigned timeout_ms);
+void h_faultd_log_dump(const char *target);   /* "# " lines, for diagnostics */

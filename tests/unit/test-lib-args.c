@@ -370,31 +370,64 @@ static void test_lib__job_checks_arguments_before_the_bus(void **state) {
 
 static void test_lib__job_unsupported_methods_are_notimpl(void **state) {
         IBackgroundCopyJob5 *job5 = new_job5();
+
+        (void) state;
+        assert_hr(IBackgroundCopyJob5_SetNotifyCmdLine(job5, "/bin/true", NULL), E_NOTIMPL);
+        assert_hr(IBackgroundCopyJob5_AddFileWithRanges(job5, "http://h/x", "/tmp/x", 0, NULL), E_NOTIMPL);
+        assert_hr(IBackgroundCopyJob5_SetMaximumDownloadTime(job5, 10), E_NOTIMPL);
+        assert_int_equal(IBackgroundCopyJob5_Release(job5), 0);
+}
+
+/* Job5 properties, DO Job2, proxy settings, ownership: checked at the door, then the (missing)
+ * service answers. */
+static void test_lib__job_properties_check_at_the_door(void **state) {
+        IBackgroundCopyJob5 *job5 = new_job5();
         IDeliveryOptimizationJob2 *dj2 = NULL;
         BITS_JOB_PROPERTY_VALUE value = { .Dword = BITS_JOB_TRANSFER_POLICY_ALWAYS };
         char *a = (char *) 0x1, *b = (char *) 0x1;
+        BG_JOB_PROXY_USAGE usage;
         void *object = (void *) 0x1;
         VARIANT v;
 
         (void) state;
-        assert_hr(IBackgroundCopyJob5_SetProxySettings(job5, BG_JOB_PROXY_USAGE_NO_PROXY, NULL, NULL), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_GetProxySettings(job5, NULL, &a, &b), E_NOTIMPL);
+        assert_hr(IBackgroundCopyJob5_SetProxySettings(job5, BG_JOB_PROXY_USAGE_NO_PROXY, NULL, NULL), DO_E_NO_SERVICE);
+        assert_hr(IBackgroundCopyJob5_GetProxySettings(job5, NULL, &a, &b), E_INVALIDARG);
         assert_null(a);
         assert_null(b);
-        assert_hr(IBackgroundCopyJob5_TakeOwnership(job5), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_SetNotifyCmdLine(job5, "/bin/true", NULL), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_AddFileWithRanges(job5, "http://h/x", "/tmp/x", 0, NULL), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_SetMaximumDownloadTime(job5, 10), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_SetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, value), E_NOTIMPL);
-        assert_hr(IBackgroundCopyJob5_GetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, &value), E_NOTIMPL);
+        assert_hr(IBackgroundCopyJob5_GetProxySettings(job5, &usage, NULL, &b), E_INVALIDARG);
+        assert_hr(IBackgroundCopyJob5_TakeOwnership(job5), DO_E_NO_SERVICE);
+
+        assert_hr(IBackgroundCopyJob5_SetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, value), DO_E_NO_SERVICE);
+        assert_hr(IBackgroundCopyJob5_SetProperty(job5, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, value),
+                  DO_E_UNKNOWN_PROPERTY_ID);
+        assert_hr(IBackgroundCopyJob5_GetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, &value), DO_E_NO_SERVICE);
+        assert_hr(IBackgroundCopyJob5_GetProperty(job5, BITS_JOB_PROPERTY_ON_DEMAND_MODE, &value),
+                  DO_E_UNKNOWN_PROPERTY_ID);
+        assert_hr(IBackgroundCopyJob5_GetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, NULL), E_INVALIDARG);
 
         assert_hr(IBackgroundCopyJob5_QueryInterface(job5, &IID_IDeliveryOptimizationJob2, (void **) &dj2), S_OK);
+        assert_hr(IDeliveryOptimizationJob2_AddFile(dj2, "id", "http://h/x", 0, NULL, &IID_IBackgroundCopyFile,
+                                                    &object), E_NOINTERFACE);
+        assert_null(object);
+        assert_hr(IDeliveryOptimizationJob2_AddFile(dj2, "id", NULL, 0, NULL, &IID_IDeliveryOptimizationFile,
+                                                    &object), E_INVALIDARG);
+        assert_hr(IDeliveryOptimizationJob2_AddFile(dj2, "id", "http://h/x", 2, NULL, &IID_IDeliveryOptimizationFile,
+                                                    &object), E_INVALIDARG);
         assert_hr(IDeliveryOptimizationJob2_AddFile(dj2, "id", "http://h/x", 0, NULL, &IID_IDeliveryOptimizationFile,
-                                                    &object), E_NOTIMPL);
+                                                    NULL), E_INVALIDARG);
+        object = (void *) 0x1;
+        assert_hr(IDeliveryOptimizationJob2_AddFile(dj2, "id", "http://h/x", 0, NULL, &IID_IDeliveryOptimizationFile,
+                                                    &object), DO_E_NO_SERVICE);
         assert_null(object);
         V_VT(&v) = VT_UI4;
-        assert_hr(IDeliveryOptimizationJob2_GetProperty(dj2, DOJobPropertyId_ExtendedErrorInfo, &v), E_NOTIMPL);
+        assert_hr(IDeliveryOptimizationJob2_GetProperty(dj2, (DOJobPropertyId) 1, &v), DO_E_UNKNOWN_PROPERTY_ID);
         assert_int_equal(V_VT(&v), VT_EMPTY);
+        assert_hr(IDeliveryOptimizationJob2_GetProperty(dj2, DOJobPropertyId_ExtendedErrorInfo, NULL), E_INVALIDARG);
+        assert_hr(IDeliveryOptimizationJob2_GetProperty(dj2, DOJobPropertyId_ExtendedErrorInfo, &v), DO_E_NO_SERVICE);
+        assert_int_equal(V_VT(&v), VT_EMPTY);
+        assert_hr(IDeliveryOptimizationJob2_SetProperty(dj2, DOJobPropertyId_ExtendedErrorInfo, &v),
+                  DO_E_READ_ONLY_PROPERTY);
+        assert_hr(IDeliveryOptimizationJob2_SetProperty(dj2, (DOJobPropertyId) 3, &v), DO_E_UNKNOWN_PROPERTY_ID);
         IDeliveryOptimizationJob2_Release(dj2);
         assert_int_equal(IBackgroundCopyJob5_Release(job5), 0);
 }
@@ -426,7 +459,8 @@ static void test_lib__file_checks_arguments_and_interfaces(void **state) {
         IBackgroundCopyFile2_Release(file2);
 
         assert_hr(IBackgroundCopyFile_QueryInterface(file, &IID_IDeliveryOptimizationFile, (void **) &df), S_OK);
-        assert_hr(IDeliveryOptimizationFile_GetStats(df, &stats), E_NOTIMPL);
+        assert_hr(IDeliveryOptimizationFile_GetStats(df, NULL), E_INVALIDARG);
+        assert_hr(IDeliveryOptimizationFile_GetStats(df, &stats), DO_E_NO_SERVICE);
         assert_null(stats.fileId);
         IDeliveryOptimizationFile_Release(df);
 
@@ -590,6 +624,7 @@ int main(void) {
                 cmocka_unit_test(test_lib__job_query_interface),
                 cmocka_unit_test(test_lib__job_checks_arguments_before_the_bus),
                 cmocka_unit_test(test_lib__job_unsupported_methods_are_notimpl),
+                cmocka_unit_test(test_lib__job_properties_check_at_the_door),
                 cmocka_unit_test(test_lib__file_checks_arguments_and_interfaces),
                 cmocka_unit_test(test_lib__error_snapshot),
                 cmocka_unit_test(test_lib__enum_files_next_needs_fetched_for_more_than_one),
