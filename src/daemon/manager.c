@@ -26,6 +26,8 @@
 #define MANAGER_CHECKPOINT_USEC_DEFAULT (2ULL * 1000000ULL)
 #define MANAGER_MAX_BACKGROUND_DEFAULT 4u
 #define MANAGER_STALL_TIMEOUT_SEC_DEFAULT 60u
+#define MANAGER_LOCK_ATTEMPTS 60u                            /* × 50 ms: 3 s for a dying daemon */
+#define MANAGER_LOCK_RETRY_USEC 50000u
 
 static uint64_t env_u64(const char *name, uint64_t def) {
         const char *v = getenv(name);
@@ -261,11 +263,18 @@ int manager_load(Manager *m) {
         m->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (m->lock_fd < 0)
                 return log_error_errno(errno, "Failed to open '%s': %m", lock);
-        if (flock(m->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-                if (errno == EWOULDBLOCK)
+        /* A daemon killed a moment ago may still hold the lock while the kernel tears it down, and
+         * a client that saw it die starts us right away: wait a little (bounded) before deciding
+         * that a live daemon owns the directory. */
+        for (unsigned attempt = 0;; attempt++) {
+                if (flock(m->lock_fd, LOCK_EX | LOCK_NB) >= 0)
+                        break;
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(errno, "Failed to lock '%s': %m", lock);
+                if (attempt >= MANAGER_LOCK_ATTEMPTS)
                         return log_error_errno(-EADDRINUSE, "Another dosvc is already running for %s.",
                                                m->runtime_dir);
-                return log_error_errno(errno, "Failed to lock '%s': %m", lock);
+                (void) usleep(MANAGER_LOCK_RETRY_USEC);
         }
 
         if (asprintf(&db, "%s/jobs.sqlite", m->state_dir) < 0)
