@@ -92,8 +92,9 @@ static const Verb verbs[] = {
                 "      (IDeliveryOptimizationJob::AddFileWithRanges). RANGES is a comma-separated list\n"
                 "      of OFFSET:LENGTH in bytes, LENGTH 'eof' meaning to the end of the file, e.g.\n"
                 "      0:100,500:eof. The ranges are written to PATH back to back, in the order given.\n"
-                "      Overlapping ranges fail with DO_E_OVERLAPPING_RANGES, a zero length or an offset\n"
-                "      past the file with DO_E_INVALID_RANGE.\n",
+                "      Overlapping ranges fail with DO_E_OVERLAPPING_RANGES and a zero length with\n"
+                "      DO_E_INVALID_RANGE; a range past the end of the file sends the job to ERROR with\n"
+                "      DO_E_INVALID_RANGE once it runs.\n",
         },
         {
                 "resume", GROUP_JOBS, 1, 1, 0, verb_resume, "JOB",
@@ -628,7 +629,6 @@ static int apply_options(Context *c, const Verb *v, const Arguments *a) {
         unsigned given = (a->priority ? VERB_OPTION_PRIORITY : 0) | (a->all_users ? VERB_OPTION_ALL_USERS : 0) |
                          (a->timeout ? VERB_OPTION_TIMEOUT : 0) | (a->once ? VERB_OPTION_ONCE : 0) |
                          (a->refresh ? VERB_OPTION_REFRESH : 0) | (a->sha256 ? VERB_OPTION_SHA256 : 0);
-        static char sha256[SHA256_HEX_MAX];
         int r;
 
         for (size_t k = 0; k < ELEMENTSOF(names); k++)
@@ -652,12 +652,8 @@ static int apply_options(Context *c, const Verb *v, const Arguments *a) {
                 if (c->refresh_usec < 100000)
                         return output_usage_error(c->verb, "The refresh interval must be at least 0.1 s.");
         }
-        if (a->sha256) {
-                if (parse_sha256_hex(a->sha256, sha256) < 0)
-                        return output_usage_error(c->verb, "'%s' is not a SHA-256 digest: expected 64 hex digits.",
-                                                  a->sha256);
-                c->sha256 = sha256;
-        }
+        if (a->sha256 && parse_sha256_hex(a->sha256, c->sha256) < 0)
+                return output_usage_error(c->verb, "'%s' is not a SHA-256 digest: expected 64 hex digits.", a->sha256);
         c->all_users = a->all_users;
         c->once = a->once;
         return EXIT_OK;

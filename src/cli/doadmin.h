@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <deliveryoptimization.h>
 
+#include "parse.h"
+
 typedef struct Context {
         const char *verb;                  /* the verb's name, for messages */
         bool json;                         /* --json */
@@ -19,7 +21,7 @@ typedef struct Context {
         int priority;                      /* --priority as BG_JOB_PRIORITY, or -1 when not given */
         uint64_t timeout_usec;             /* --timeout (wait), UINT64_MAX when not given */
         uint64_t refresh_usec;             /* --refresh (monitor), 0 when not given */
-        const char *sha256;                /* --sha256 (addfile), 64 lowercase hex digits, or NULL */
+        char sha256[SHA256_HEX_MAX];       /* --sha256 (addfile), 64 lowercase hex digits, or "" */
         IBackgroundCopyManager *manager;   /* NULL until context_get_manager() */
 } Context;
 

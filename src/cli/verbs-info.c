@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dosvc/hresult.h>
 
 #include "doadmin.h"
 #include "job-info.h"

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dosvc/hresult.h>
 
 #include "doadmin.h"
 #include "job-info.h"
@@ -150,7 +149,7 @@ int verb_addfile(Context *c, int argc, char **argv) {
         hr = IBackgroundCopyJob_AddFile(job, argv[1], path);
         if (FAILED(hr))
                 return output_hresult_error(c->verb, hr);
-        if (!c->sha256)
+        if (!c->sha256[0])
                 return EXIT_OK;
 
         hr = last_file(job, path, &file);

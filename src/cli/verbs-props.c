@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dosvc/hresult.h>
 
 #include "doadmin.h"
 #include "job-info.h"
@@ -242,7 +241,7 @@ int verb_getnotifyflags(Context *c, int argc, char **argv) {
                 _cleanup_(json_putp) struct json_object *o = json_object_new_object();
                 struct json_object *names = json_object_new_array();
 
-                if (!o || !names || json_add(o, "notify_flags", json_object_new_uint64(flags)) < 0 ||
+                if (!o || !names || json_add_u64(o, "notify_flags", flags, false) < 0 ||
                     notify_flags_foreach(flags, json_array_add_string, names) < 0 ||
                     json_add(o, "names", TAKE_PTR(names)) < 0 || output_json(o) < 0) {
                         json_object_put(names);
@@ -402,6 +401,7 @@ int verb_getnotifycmdline(Context *c, int argc, char **argv) {
         _cleanup_(co_task_mem_freep) char *program = NULL;
         _cleanup_(co_task_mem_freep) char *parameters = NULL;
         IBackgroundCopyJob2 *job2 = NULL;
+        const char *p, *q;
         HRESULT hr;
         int r;
 
@@ -415,16 +415,19 @@ int verb_getnotifycmdline(Context *c, int argc, char **argv) {
         IBackgroundCopyJob2_Release(job2);
         if (FAILED(hr))
                 return output_hresult_error(c->verb, hr);
+        /* BITS answers "" for "not set"; print that as null, as every other unset string. */
+        p = program && *program ? program : NULL;
+        q = parameters && *parameters ? parameters : NULL;
 
         if (c->json) {
                 _cleanup_(json_putp) struct json_object *o = json_object_new_object();
 
-                if (!o || json_add_string(o, "program", program) < 0 ||
-                    json_add_string(o, "parameters", parameters) < 0 || output_json(o) < 0)
+                if (!o || json_add_string(o, "program", p) < 0 || json_add_string(o, "parameters", q) < 0 ||
+                    output_json(o) < 0)
                         return output_error(c->verb, "Out of memory.");
         } else {
-                output_field("Program", "%s", program ? program : "(none)");
-                output_field("Parameters", "%s", parameters ? parameters : "(none)");
+                output_field("Program", "%s", p ?: "(none)");
+                output_field("Parameters", "%s", q ?: "(none)");
         }
         return output_flush(c->verb);
 }
@@ -434,6 +437,7 @@ int verb_getproxysettings(Context *c, int argc, char **argv) {
         _cleanup_(co_task_mem_freep) char *list = NULL;
         _cleanup_(co_task_mem_freep) char *bypass = NULL;
         BG_JOB_PROXY_USAGE usage;
+        const char *p, *q;
         HRESULT hr;
         int r;
 
@@ -443,18 +447,21 @@ int verb_getproxysettings(Context *c, int argc, char **argv) {
         hr = IBackgroundCopyJob_GetProxySettings(job, &usage, &list, &bypass);
         if (FAILED(hr))
                 return output_hresult_error(c->verb, hr);
+        /* An empty list is no list (the wire spells NULL ""): print both as null. */
+        p = list && *list ? list : NULL;
+        q = bypass && *bypass ? bypass : NULL;
 
         if (c->json) {
                 _cleanup_(json_putp) struct json_object *o = json_object_new_object();
 
                 if (!o || json_add_string(o, "usage", proxy_usage_to_string(usage)) < 0 ||
-                    json_add_string(o, "proxy_list", list) < 0 || json_add_string(o, "bypass_list", bypass) < 0 ||
+                    json_add_string(o, "proxy_list", p) < 0 || json_add_string(o, "bypass_list", q) < 0 ||
                     output_json(o) < 0)
                         return output_error(c->verb, "Out of memory.");
         } else {
                 output_field("Usage", "%s", proxy_usage_to_string(usage));
-                output_field("Proxy list", "%s", list ? list : "(none)");
-                output_field("Bypass list", "%s", bypass ? bypass : "(none)");
+                output_field("Proxy list", "%s", p ?: "(none)");
+                output_field("Bypass list", "%s", q ?: "(none)");
         }
         return output_flush(c->verb);
 }

@@ -25,7 +25,6 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include <dosvc/hresult.h>
 
 #include "doadmin.h"
 #include "job-info.h"
@@ -389,6 +388,8 @@ int verb_monitor(Context *c, int argc, char **argv) {
 
         if (c->refresh_usec == 0)
                 c->refresh_usec = MONITOR_REFRESH_DEFAULT_USEC;
+        /* A closed pipe is reported as EPIPE by the write, and ends the output quietly. */
+        (void) signal(SIGPIPE, SIG_IGN);
 
         if (c->once) {
                 r = monitor_refresh(&m);
@@ -403,9 +404,6 @@ int verb_monitor(Context *c, int argc, char **argv) {
                 errno = -r;
                 return output_error(c->verb, "Failed to set up signal handling: %m");
         }
-        /* A closed pipe is reported as EPIPE by the write, and ends the stream quietly. */
-        (void) signal(SIGPIPE, SIG_IGN);
-
         r = context_get_manager(c, &(IBackgroundCopyManager *) { NULL });
         if (r != EXIT_OK)
                 return r;

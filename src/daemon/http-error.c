@@ -60,7 +60,10 @@ TransferError http_error_classify(CURLcode result, long status, int local_errno)
         case CURLE_SSL_CONNECT_ERROR:
                 return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_FAILURE), BG_ERROR_CONTEXT_GENERAL_TRANSPORT, true };
         case CURLE_OUT_OF_MEMORY:
-                return (TransferError) { E_OUTOFMEMORY, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, true };
+                /* libcurl reports a response header line over its 100 KiB limit as out of memory:
+                 * in practice that is what this code means during a transfer. A server that sends
+                 * such headers sends them every time: fatal, the server's fault. */
+                return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_HEADER_SIZE_OVERFLOW), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_WRITE_ERROR:
                 /* Our write callback refused the data without an errno: a response we will not
                  * write (checked in transfer.c, which reports its own HRESULT). */

@@ -562,10 +562,10 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
                 return E_OUTOFMEMORY;
         free(f->remote_url);
         f->remote_url = copy;
-        /* A new URL is a new server copy as far as we know: drop the validators so a resume is
-         * guarded by what the new server says. The bytes on disk stay (spec §2.5). */
-        f->etag = mfree(f->etag);
-        f->last_modified = mfree(f->last_modified);
+        /* The bytes on disk stay (spec §2.5) and so do the validators they came with: the resume
+         * from the new URL sends If-Range with them and checks the 206 against them, so a new
+         * server whose copy differs (another ETag, date or size) makes the file start over
+         * instead of splicing two copies. */
         if (store_save_file(m->store, f) < 0)
                 return E_FAIL;
         manager_touch_job(m, j);

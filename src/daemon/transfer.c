@@ -273,6 +273,13 @@ static bool transfer_accept_response(Transfer *t) {
                 if (f->bytes_durable > 0) {
                         if (f->etag && t->etag[0] && !streq(f->etag, t->etag))
                                 return transfer_start_over(t, "ETag changed");
+                        if (f->etag && !t->etag[0] && f->last_modified && t->last_modified[0] &&
+                            !streq(f->last_modified, t->last_modified))
+                                return transfer_start_over(t, "Last-Modified changed");
+                        /* We knew the copy by a validator and the answer carries none we can
+                         * compare: we cannot tell it is the same file, so it is not. */
+                        if ((f->etag || f->last_modified) && !t->etag[0] && !t->last_modified[0])
+                                return transfer_start_over(t, "no validator to compare");
                         if (f->remote_size != BG_SIZE_UNKNOWN && total != UINT64_MAX && total != f->remote_size)
                                 return transfer_start_over(t, "size changed");
                 }
@@ -479,6 +486,14 @@ static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *use
                 result = CURLE_OK;
                 status = 206;
                 request_complete = true;
+        } else if (status == 416 && !t->ranged && t->offset > 0) {
+                /* We hold more bytes than the server's file has: the size it announced before was a
+                 * lie (or the file shrank). None of our bytes can be trusted: they go, and the error
+                 * says why; a Resume starts over. */
+                transfer_refuse(t, DO_E_HTTP_BLOCKSIZE_MISMATCH, BG_ERROR_CONTEXT_REMOTE_FILE,
+                                "the server's file is shorter than the size it announced");
+                (void) transfer_truncate_to_zero(t);
+                f->remote_size = f->bytes_total = BG_SIZE_UNKNOWN;
         } else if (status == 416 && t->ranged) {
                 transfer_refuse(t, DO_E_INVALID_RANGE, BG_ERROR_CONTEXT_REMOTE_FILE,
                                 "the range lies outside the remote file");

@@ -133,7 +133,8 @@
         X(ERROR_WINHTTP_CONNECTION_ERROR,        0x80072EFE, "The connection to the server was reset or closed early.") \
         X(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 0x80072F78, "The server response could not be parsed.") \
         X(ERROR_WINHTTP_REDIRECT_FAILED,         0x80072F7C, "The redirection failed: too many redirects or a forbidden target.") \
-        X(ERROR_WINHTTP_SECURE_FAILURE,          0x80072F8F, "The TLS connection to the server failed.")
+        X(ERROR_WINHTTP_SECURE_FAILURE,          0x80072F8F, "The TLS connection to the server failed.") \
+        X(ERROR_WINHTTP_HEADER_SIZE_OVERFLOW,    0x80072F97, "The server sent a response header larger than allowed.")
 
 #define HRESULT_TABLE(X) \
         HRESULT_TABLE_PUBLIC(X) \

@@ -54,6 +54,7 @@ static bool in_test;
 enum { RESULT_PASS, RESULT_FAIL, RESULT_SKIP };
 static int test_result;
 static char skip_reason[512];
+static char todo_reason[512];   /* h_known_bug(): the test's TAP line carries "# TODO <reason>" */
 
 /* Objects to let go after the current test. */
 typedef struct Tracked {
@@ -1181,6 +1182,18 @@ static bool selected(int argc, char **argv, const char *name) {
         return false;
 }
 
+void h_known_bug(const char *format, ...) {
+        va_list ap;
+
+        va_start(ap, format);
+        (void) vsnprintf(todo_reason, sizeof(todo_reason), format, ap);
+        va_end(ap);
+        /* TAP: the reason ends at the line's end, and a '#' would start another directive. */
+        for (char *c = todo_reason; *c; c++)
+                if (*c == '\n' || *c == '#')
+                        *c = ' ';
+}
+
 void h_at_test_end(void (*fn)(void *arg), void *arg) {
         if (n_at_end >= H_AT_END_MAX)
                 H_FAIL("more than %d h_at_test_end() calls in one test", H_AT_END_MAX);
@@ -1209,6 +1222,7 @@ static void run_at_end(void) {
 static int run_one(const HTest *t) {
         test_result = RESULT_PASS;
         skip_reason[0] = '\0';
+        todo_reason[0] = '\0';
         in_test = true;
         if (setjmp(test_jmp) == 0)
                 t->func();
@@ -1223,7 +1237,7 @@ static int run_one(const HTest *t) {
 }
 
 int h_run(int argc, char **argv, const HTest *tests, size_t n_tests) {
-        unsigned n_run = 0, n_failed = 0, n_skipped = 0, number = 0;
+        unsigned n_run = 0, n_failed = 0, n_skipped = 0, n_known = 0, number = 0;
         uint64_t t_all;
 
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1252,13 +1266,21 @@ int h_run(int argc, char **argv, const HTest *tests, size_t n_tests) {
                 t0 = h_now_ms();
                 switch (run_one(&tests[i])) {
                 case RESULT_PASS:
-                        printf("ok %u - %s\n", number, tests[i].name);
+                        if (todo_reason[0])   /* a known bug that no longer shows: TAP "unexpected pass" */
+                                printf("ok %u - %s # TODO %s\n", number, tests[i].name, todo_reason);
+                        else
+                                printf("ok %u - %s\n", number, tests[i].name);
                         break;
                 case RESULT_SKIP:
                         n_skipped++;
                         printf("ok %u - %s # SKIP %s\n", number, tests[i].name, skip_reason);
                         break;
                 default:
+                        if (todo_reason[0]) {
+                                n_known++;
+                                printf("not ok %u - %s # TODO %s\n", number, tests[i].name, todo_reason);
+                                break;
+                        }
                         n_failed++;
                         printf("not ok %u - %s\n", number, tests[i].name);
                         break;
@@ -1266,8 +1288,10 @@ int h_run(int argc, char **argv, const HTest *tests, size_t n_tests) {
                 h_note("%s: %.2f s", tests[i].name, (double) (h_now_ms() - t0) / 1000.0);
         }
 
-        h_note("%u passed, %u failed, %u skipped in %.1f s", n_run - n_failed - n_skipped, n_failed, n_skipped,
-               (double) (h_now_ms() - t_all) / 1000.0);
+        if (n_known > 0)
+                h_note("%u known bug(s) (TODO) still failing", n_known);
+        h_note("%u passed, %u failed, %u skipped in %.1f s", n_run - n_failed - n_skipped - n_known, n_failed,
+               n_skipped, (double) (h_now_ms() - t_all) / 1000.0);
         teardown();
         if (sanitizer_report_found) {
                 printf("Bail out! the daemon's log holds a sanitizer report\n");
@@ -1659,11 +1683,11 @@ size_t h_faultd_log(HFaultdEntry **ret) {
                         else if (strcmp(key, "if-range") == 0)
                                 faultd_copy_field(e.if_range, sizeof(e.if_range), value);
                         else if (strcmp(key, "status") == 0)
-                                e.status = atoi(value);
+                                e.status = (int) strtol(value, NULL, 10);
                         else if (strcmp(key, "body") == 0)
                                 e.body = strtoull(value, NULL, 10);
                         else if (strcmp(key, "fault") == 0)
-                                e.fault = atoi(value);
+                                e.fault = (int) strtol(value, NULL, 10);
                         else if (strcmp(key, "end") == 0)
                                 faultd_copy_field(e.end, sizeof(e.end), value);
                 }

@@ -10,7 +10,7 @@
  * Cancel (checked: nothing left in its folder). Then a random, bounded delay, and SIGKILL:
  *   - mostly between calls (h_daemon_kill_and_wait), so the kill lands anywhere in the daemon's own
  *     write / fsync / store cycle, scheduler passes and Complete/Suspend aftermaths;
- *   - one time in four from a child process a few milliseconds after it forks, while this process
+ *   - one time in four from a child process 0–20 ms after it forks, while this process
  *     keeps reading every job's state: the kill then often lands inside a call, and the library's
  *     reconnect-and-resend path is exercised (only read calls, which are safe to send twice).
  * After each kill the next call starts a new daemon (libdosvc does it); every job not yet completed
@@ -20,10 +20,16 @@
  * At the end: resume everything, wait (bounded) for TRANSFERRED, Complete, check every delivered
  * file's SHA-256 (the earlier ones again too), and that no .dosvc-* temp file is left anywhere.
  *
- * Settings (environment): DOSVC_CRASH_KILLS (default 30), DOSVC_CRASH_SEED (default: from the clock;
- * always printed, so a failing run can be replayed). The daemon runs with DOSVC_CHECKPOINT_MSEC=200
- * and DOSVC_CHECKPOINT_BYTES=4 MiB, so kills land between many checkpoints. The last line is the
- * figures, "# crash-loop figures: key=value …", which bench/crash-soak reads. */
+ * Settings (environment):
+ *   DOSVC_CRASH_KILLS            default 30;
+ *   DOSVC_CRASH_SEED             default from the clock; always printed. It fixes the workload and
+ *                                the choices, not the daemon's timing: a replay is close to the run
+ *                                it repeats, not identical;
+ *   DOSVC_CRASH_IN_CALL_PERCENT  default 25: the share of kills fired while reads are on the way;
+ *                                0 keeps every kill between calls.
+ * The daemon runs with DOSVC_CHECKPOINT_MSEC=200 and DOSVC_CHECKPOINT_BYTES=4 MiB, so kills land
+ * between many checkpoints. The figures come last, "# crash-loop figures: key=value …" (read by
+ * bench/crash-soak), also when a check failed on the way. */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -142,7 +148,7 @@ static unsigned n_slots;
 
 typedef struct Figures {
         uint64_t seed;
-        unsigned kills, kills_in_call, call_errors, jobs, completed, cancelled, files, mismatches, lost,
+        unsigned kills, kills_in_call, kills_transferring, ranged_resumes, call_errors, jobs, completed, cancelled, files, mismatches, lost,
                  wrong_state, early_files, temp_left, suspends, resumes;
         uint64_t bytes;
 } Figures;
@@ -295,7 +301,7 @@ static void cancel_job(Slot *s) {
 
 /* A few random actions on the queue. */
 static void act(unsigned kills_left) {
-        unsigned live = count_live();
+        unsigned live;
         Slot *s;
 
         /* Complete most of what is transferred; the rest waits a round or two. */
@@ -339,7 +345,9 @@ static void act(unsigned kills_left) {
 /* Reads every live job's state: keeps the daemon busy answering (and alive, or restarted).
  * strict: a failed call fails the test; else it is counted (fig.call_errors) and the loop goes on,
  * so that one failed call inside a kill does not hide the rest of the figures. */
-static void read_all(bool strict) {
+static unsigned read_all(bool strict) {
+        unsigned transferring = 0;
+
         for (unsigned i = 0; i < n_slots; i++) {
                 BG_JOB_STATE st;
                 BG_JOB_PROGRESS p;
@@ -359,19 +367,23 @@ static void read_all(bool strict) {
                         h_note("CALL FAILED during kill %u: a read of job %u returned 0x%08X (%s)", fig.kills + 1,
                                slots[i].number, (unsigned) hr, h_hr_name(hr));
                         fig.call_errors++;
-                        return;
+                        return transferring;
                 }
+                transferring += st == BG_JOB_STATE_TRANSFERRING;
         }
+        return transferring;
 }
 
 /* SIGKILL from a child a few ms after the fork while we keep calling: the kill often lands inside
- * a call. Returns once the old daemon is gone. */
-static void kill_during_calls(void) {
-        pid_t daemon = h_daemon_pid(), child;
+ * a call. Returns once the old daemon is gone; true when a job was transferring just before. */
+static bool kill_during_calls(void) {
+        pid_t daemon, child;
         unsigned delay_us = (unsigned) rng_range(0, 20000);
         uint64_t deadline;
+        bool busy = read_all(true) > 0;   /* also makes sure the daemon is up */
         int status;
 
+        daemon = h_daemon_pid();
         if (!h_pid_alive(daemon))
                 H_FAIL("no live daemon to kill (pid %d)", (int) daemon);
         child = fork();
@@ -400,6 +412,7 @@ static void kill_during_calls(void) {
                         H_FAIL("daemon %d still alive 10 s after SIGKILL", (int) daemon);
                 h_sleep_ms(5);
         }
+        return busy;
 }
 
 /* After a restart: every live job again by id, in the state we left it in. */
@@ -437,9 +450,10 @@ static void reget_all(void) {
                 if (s->suspended)
                         ok = st == BG_JOB_STATE_SUSPENDED;
                 else
+                        /* Not TRANSIENT_ERROR either: the server never fails here, and a kill is
+                         * no error of the job's. */
                         ok = st == BG_JOB_STATE_QUEUED || st == BG_JOB_STATE_CONNECTING ||
-                             st == BG_JOB_STATE_TRANSFERRING || st == BG_JOB_STATE_TRANSFERRED ||
-                             st == BG_JOB_STATE_TRANSIENT_ERROR;
+                             st == BG_JOB_STATE_TRANSFERRING || st == BG_JOB_STATE_TRANSFERRED;
                 if (!ok) {
                         h_note("WRONG STATE job %u after kill %u: %s (we left it %s)", s->number, fig.kills,
                                h_state_name(st), s->suspended ? "suspended" : "resumed");
@@ -463,23 +477,42 @@ static void reget_all(void) {
         }
 }
 
+/* Requests that went on from a stored offset: "Range: bytes=N-" with N > 0, answered 206. */
+static unsigned count_ranged_resumes(void) {
+        HLogEntry *v;
+        size_t n = h_access_log(&v);
+        unsigned count = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                unsigned long long from = 0;
+
+                if (v[i].status == 206 && sscanf(v[i].range, "bytes=%llu-", &from) == 1 && from > 0)
+                        count++;
+        }
+        free(v);
+        return count;
+}
+
 static uint64_t t_start;
 static bool figures_printed;
 
 static void print_figures(void) {
         figures_printed = true;
-        h_note("crash-loop figures: seed=%" PRIu64 " kills=%u kills_in_call=%u call_errors=%u jobs=%u completed=%u "
-               "cancelled=%u files=%u bytes=%" PRIu64 " mismatches=%u lost=%u wrong_state=%u early_files=%u "
-               "temp_left=%u suspends=%u resumes=%u elapsed=%.1f",
-               fig.seed, fig.kills, fig.kills_in_call, fig.call_errors, fig.jobs, fig.completed, fig.cancelled,
+        h_note("crash-loop figures: seed=%" PRIu64 " kills=%u kills_in_call=%u kills_transferring=%u "
+               "ranged_resumes=%u call_errors=%u jobs=%u completed=%u cancelled=%u files=%u bytes=%" PRIu64
+               " mismatches=%u lost=%u wrong_state=%u early_files=%u temp_left=%u suspends=%u resumes=%u "
+               "elapsed=%.1f",
+               fig.seed, fig.kills, fig.kills_in_call, fig.kills_transferring, fig.ranged_resumes, fig.call_errors, fig.jobs, fig.completed, fig.cancelled,
                fig.files, fig.bytes, fig.mismatches, fig.lost, fig.wrong_state, fig.early_files, fig.temp_left,
                fig.suspends, fig.resumes, (double) (h_now_ms() - t_start) / 1000.0);
 }
 
 /* At the end of the test, passed or failed: the figures (once), and our proxies go. */
 static void at_end(void *arg) {
-        if (!figures_printed)
+        if (!figures_printed) {
+                fig.ranged_resumes = count_ranged_resumes();
                 print_figures();
+        }
         for (unsigned i = 0; slots && i < n_slots; i++)
                 if (slots[i].owned)
                         (void) IBackgroundCopyJob_Release(slots[i].job);
@@ -504,6 +537,7 @@ static unsigned env_unsigned(const char *name, unsigned def) {
 
 static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
         unsigned kills = env_unsigned("DOSVC_CRASH_KILLS", CL_KILLS_DEFAULT);
+        unsigned in_call_percent = env_unsigned("DOSVC_CRASH_IN_CALL_PERCENT", 25);
         const char *seed_env = getenv("DOSVC_CRASH_SEED");
         uint64_t t0 = h_now_ms(), deadline;
         struct timespec ts;
@@ -527,7 +561,8 @@ static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
                 fig.seed = ((uint64_t) ts.tv_sec * 1000003u) ^ (uint64_t) ts.tv_nsec ^ ((uint64_t) getpid() << 32);
         }
         rng_state = fig.seed;
-        h_note("seed %" PRIu64 " (replay with DOSVC_CRASH_SEED=%" PRIu64 "), %u kills", fig.seed, fig.seed, kills);
+        h_note("seed %" PRIu64 " (replay with DOSVC_CRASH_SEED=%" PRIu64 "), %u kills, %u%% of them during calls",
+               fig.seed, fig.seed, kills, in_call_percent);
 
         slots = calloc(CL_JOBS_MAX, sizeof(Slot));
         if (!slots)
@@ -541,6 +576,7 @@ static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
 
         for (unsigned round = 1; round <= kills; round++) {
                 unsigned r = (unsigned) rng_range(0, 99), delay;
+                bool busy;
 
                 act(kills - round);
                 /* Bounded random delay: a fifth right away (the aftermath of the calls just made),
@@ -548,13 +584,14 @@ static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
                 delay = r < 20 ? (unsigned) rng_range(0, 50) : r < 85 ? (unsigned) rng_range(100, 2500)
                                                                        : (unsigned) rng_range(2500, 4000);
                 h_sleep_ms(delay);
-                if (rng_percent(25)) {
-                        kill_during_calls();
+                if (rng_percent(in_call_percent)) {
+                        busy = kill_during_calls();
                         fig.kills_in_call++;
                 } else {
-                        read_all(true);   /* the daemon is up (it may have exited when idle) */
+                        busy = read_all(true) > 0;   /* the daemon is up (it may have exited when idle) */
                         h_daemon_kill_and_wait(SIGKILL);
                 }
+                fig.kills_transferring += busy;
                 fig.kills++;
                 reget_all();
                 if (round % 10 == 0 || round == kills)
@@ -591,6 +628,7 @@ static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
                         fig.temp_left++;
                 }
         }
+        fig.ranged_resumes = count_ranged_resumes();
         print_figures();
 
         H_ASSERT_MSG(fig.mismatches == 0, "%u delivered files differ from their source", fig.mismatches);
@@ -599,9 +637,16 @@ static void test_crash_loop__kill9_at_random_instants_loses_nothing(void) {
                      fig.wrong_state);
         H_ASSERT_MSG(fig.early_files == 0, "%u files appeared under their destination name before Complete",
                      fig.early_files);
+        H_ASSERT_MSG(fig.temp_left == 0, "%u folders hold temp files after Complete/Cancel", fig.temp_left);
+        /* Last, and a known bug only when it shows (it does not in every run): the library's one
+         * reconnect can reach the listening socket of the daemon still dying from the SIGKILL (its
+         * connection was reset, its listener not yet closed), connect, and fail with ENOTCONN; the
+         * read then returns DO_E_NO_SERVICE (src/lib/bus-client.c, bus_client_call). */
+        if (fig.call_errors > 0)
+                h_known_bug("libdosvc: a read during kill -9 fails with DO_E_NO_SERVICE, the one reconnect reaches "
+                            "the dying daemon (src/lib/bus-client.c bus_client_call)");
         H_ASSERT_MSG(fig.call_errors == 0, "%u reads failed while the daemon was killed under them (the library "
                      "should reconnect, restart the daemon and send them again)", fig.call_errors);
-        H_ASSERT_MSG(fig.temp_left == 0, "%u folders hold temp files after Complete/Cancel", fig.temp_left);
 }
 
 static const HTest tests[] = {

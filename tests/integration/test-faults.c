@@ -17,8 +17,12 @@
  * The daemon runs with DOSVC_RETRY_DELAY_CAP_SEC=1 (a transient error is retried after ≤ 1 s) and
  * DOSVC_STALL_TIMEOUT_SEC=3 (a silent connection is cut after 3 s); tests that need other settings
  * restart it (use_daemon()) and come last. Files are small (≤ 1 MiB) and every wait is bounded, so
- * the program takes about two minutes. Tests marked "DAEMON BUG" in their comment check what the
- * spec says where the daemon does otherwise: they fail until the daemon is fixed. */
+ * the program takes about 90 s. test_every_scenario_has_a_test fails when a scenario file has no test.
+ *
+ * Tests marked "DAEMON BUG" check what the spec says where the daemon does otherwise; they call
+ * h_known_bug(), so they report "not ok … # TODO" (an expected failure) until the daemon is fixed,
+ * and then an unexpected pass that fails the suite: remove the h_known_bug() line then. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -486,8 +490,14 @@ static char *replace_source(const char *name, uint64_t size) {
 /* Suspends a job and waits until faultd has logged the end of its last request for target (the
  * daemon closed the connection), so the server file may be changed safely. */
 static void suspend_and_settle(IBackgroundCopyJob *job, const char *target, unsigned requests_before) {
+        BG_JOB_PROGRESS p;
+
         H_ASSERT_OK(IBackgroundCopyJob_Suspend(job));
         H_ASSERT_EQ_U64(h_state(job), BG_JOB_STATE_SUSPENDED);
+        p = h_progress(job);
+        H_ASSERT_MSG(p.FilesTransferred == 0 && p.BytesTransferred < p.BytesTotal,
+                     "the slow transfer was over before the test could suspend it (%llu of %llu bytes)",
+                     (unsigned long long) p.BytesTransferred, (unsigned long long) p.BytesTotal);
         H_ASSERT_MSG(h_faultd_wait_log(target, requests_before + 1, 10000) >= requests_before + 1,
                      "faultd did not log the end of the suspended request");
 }
@@ -519,7 +529,8 @@ static void set_security_flags(IBackgroundCopyJob *job, uint32_t flags) {
                 r = sd_bus_start(bus);
         if (r < 0) {
                 sd_bus_unref(bus);
-                H_FAIL("cannot connect to the daemon's bus: %s", strerror(-r));
+                errno = -r;
+                H_FAIL("cannot connect to the daemon's bus: %m");
         }
         r = sd_bus_call_method(bus, NULL, path, "org.dosvc1.Job", "SetSecurityFlags", &error, NULL, "u", flags);
         if (r >= 0)
@@ -527,8 +538,11 @@ static void set_security_flags(IBackgroundCopyJob *job, uint32_t flags) {
         if (r < 0) {
                 char msg[512];
 
-                (void) snprintf(msg, sizeof(msg), "%s: %s", error.name ? error.name : strerror(-r),
-                                error.message ? error.message : "");
+                errno = -r;
+                if (error.name)
+                        (void) snprintf(msg, sizeof(msg), "%s: %s", error.name, error.message ? error.message : "");
+                else
+                        (void) snprintf(msg, sizeof(msg), "%m");
                 sd_bus_error_free(&error);
                 sd_bus_flush_close_unref(bus);
                 H_FAIL("SetSecurityFlags(0x%x) on %s failed: %s", flags, path, msg);
@@ -657,13 +671,15 @@ static void test_scenario_oversized_headers_64k(void) {
  * E_OUTOFMEMORY, context GENERAL_QUEUE_MANAGER, transient: the job retries for ever and blames the
  * client machine. */
 static void test_scenario_oversized_headers_1m(void) {
-        Dl d = dl_new("oversized-headers-1m", "oversized-headers-1m", 100000);
+        Dl d;
         Seen s;
         HRESULT hr = S_OK;
         BG_ERROR_CONTEXT ctx = BG_ERROR_CONTEXT_NONE;
 
+        d = dl_new("oversized-headers-1m", "oversized-headers-1m", 100000);
+
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
-        s = watch(d.job, BG_JOB_STATE_ERROR, 8000);
+        s = watch(d.job, BG_JOB_STATE_ERROR, 5000);
         if (!s.reached)
                 (void) job_error(d.job, &hr, &ctx);
         H_ASSERT_MSG(s.reached, "a 1 MiB response header left the job in %s with 0x%08X (%s) context %d; "
@@ -688,7 +704,10 @@ static void test_scenario_redirect_chain_3(void) {
         Dl d = dl_new("redirect-chain-3", "redirect-chain-3", 150000);
 
         (void) dl_expect_transferred(&d, T_MS);
-        H_ASSERT_EQ_U64(h_faultd_log_count(NULL, 302, NULL) >= 3, 1);
+        H_ASSERT_EQ_U64(h_faultd_log_count(d.target, 302, NULL), 1);
+        H_ASSERT_EQ_U64(h_faultd_log_count(h_strdupf("%s?hop=1", d.target), 302, NULL), 1);
+        H_ASSERT_EQ_U64(h_faultd_log_count(h_strdupf("%s?hop=2", d.target), 302, NULL), 1);
+        H_ASSERT_EQ_U64(h_faultd_log_count(h_strdupf("%s?hop=3", d.target), 200, NULL), 1);
 }
 
 /* redirect-loop: curl gives up after 10 redirects: ERROR 0x80072F7C, REMOTE_FILE. */
@@ -819,8 +838,11 @@ static void test_scenario_status_503_retry_after_2(void) {
  * a 416 specially only when the offset equals the stored size (the 10 GiB lie here), and otherwise
  * lets http_error_classify() report the status. */
 static void test_scenario_wrong_content_length(void) {
-        Dl d = dl_new("wrong-content-length", "wrong-content-length", 100000);
-        Seen s = dl_expect_error(&d, HR_BLOCKSIZE_MISMATCH, CTX_REMOTE, T_MS);
+        Dl d;
+        Seen s;
+
+        d = dl_new("wrong-content-length", "wrong-content-length", 100000);
+        s = dl_expect_error(&d, HR_BLOCKSIZE_MISMATCH, CTX_REMOTE, T_MS);
 
         EXPECT_TRANSIENT_ERROR(d.job, &s, HR_CONNECTION_ERROR, CTX_TRANSPORT);
 }
@@ -920,13 +942,13 @@ static void test_resume_if_range_ignored_splice_refused(void) {
 /* The file really changes on the server while the job is suspended: the resume's If-Range no longer
  * matches, the server sends the new file whole, and the result is the CURRENT server content. */
 static void test_resume_after_server_file_changed(void) {
-        Dl d = dl_new("changed", "drip-100k", 300 * KIB);
+        Dl d = dl_new("changed", "drip-100k", 400 * KIB);
         char *now;
 
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         (void) h_wait_bytes(d.job, 100 * KIB, T_MS);
         suspend_and_settle(d.job, d.target, 0);
-        now = replace_source(d.name, 300 * KIB + 1);
+        now = replace_source(d.name, 400 * KIB + 1);
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         H_WAIT_STATE(d.job, BG_JOB_STATE_TRANSFERRED, T_MS);
         complete_and_compare(d.job, d.local, now);
@@ -936,13 +958,13 @@ static void test_resume_after_server_file_changed(void) {
 /* Same change, but the server splices (206 despite the If-Range mismatch, new ETag, same size): only
  * the daemon's own ETag check stands between the user and a file made of two copies. */
 static void test_resume_after_server_file_changed_spliced(void) {
-        Dl d = dl_new("changed-splice", "drip-if-range-ignored", 300 * KIB);
+        Dl d = dl_new("changed-splice", "drip-if-range-ignored", 400 * KIB);
         char *now;
 
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         (void) h_wait_bytes(d.job, 100 * KIB, T_MS);
         suspend_and_settle(d.job, d.target, 0);
-        now = replace_source(d.name, 300 * KIB);   /* same size: only the ETag tells */
+        now = replace_source(d.name, 400 * KIB);   /* same size: only the ETag tells */
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         H_WAIT_STATE(d.job, BG_JOB_STATE_TRANSFERRED, T_MS);
         complete_and_compare(d.job, d.local, now);
@@ -953,11 +975,20 @@ static void test_resume_after_server_file_changed_spliced(void) {
 /* Spec §2.5: after SetRemoteName, "if the new URL reports a different timestamp or size … that file
  * starts over; otherwise it continues from the current offset". A suspended job with 100 KiB of copy
  * A is pointed at copy B (same size, other content, other timestamp): the result must be B.
- * DAEMON BUG while it fails: SetRemoteName drops the stored validators (src/daemon/queue.c,
- * queue_job_set_remote_name), so the resume carries no If-Range and the 206 of B is appended to A. */
+ * The resume carries If-Range with A's ETag, so B's server answers 200 and the file starts over. */
 static void test_set_remote_name_to_a_changed_copy_starts_over(void) {
-        Dl d = dl_new("rename-copy", "drip-100k", 300 * KIB);
-        char *b = h_make_file("rename-copy-b.bin", 300 * KIB);
+        Dl d;
+        char *b;
+
+        d = dl_new("rename-copy", "drip-100k", 400 * KIB);
+        b = h_make_file("rename-copy-b.bin", 400 * KIB);
+        /* Two files written within one clock tick of the file system share their mtime, and so
+         * faultd's ETag (size-mtime): then they ARE the same copy for any HTTP client. Make B's
+         * timestamp really differ, as the spec's case says. */
+        {
+                struct timespec later[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = time(NULL) + 10 } };
+                H_ASSERT(utimensat(AT_FDCWD, b, later, 0) == 0);
+        }
 
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         (void) h_wait_bytes(d.job, 100 * KIB, T_MS);
@@ -1012,26 +1043,36 @@ static void test_b42_transient_error_is_retried_never_error(void) {
         }
         H_ASSERT_MSG(h_faultd_log_count(d.target, 500, NULL) >= 3, "only %u requests in 4 s with a 1 s retry delay",
                      h_faultd_log_count(d.target, 500, NULL));
-        EXPECT_ERROR(d.job, HR_HTTP(500), CTX_REMOTE);   /* read while TRANSIENT_ERROR or between: retry */
+        {
+                Seen s = watch(d.job, BG_JOB_STATE_TRANSIENT_ERROR, T_MS);
+
+                EXPECT_REACHED(d.job, &s, BG_JOB_STATE_TRANSIENT_ERROR);
+                EXPECT_TRANSIENT_ERROR(d.job, &s, HR_HTTP(500), CTX_REMOTE);
+        }
 }
 
-/* 43: with NoProgressTimeout 3 s, a job that keeps failing (500, retried every second) goes from
- * TRANSIENT_ERROR to ERROR after about 3 s, keeping the last error's HRESULT. */
+/* 43: with NoProgressTimeout 3 s, a job that keeps failing (retried every second) goes from
+ * TRANSIENT_ERROR to ERROR after about 3 s, keeping the LAST error's HRESULT: it first fails with 408,
+ * then (its URL changed while it waits) with 500, and ends with 500. */
 static void test_b43_no_progress_timeout_moves_to_error(void) {
-        Dl d = dl_new("b43", "status-500", 1000);
+        Dl d = dl_new("b43", "status-408", 1000);
+        char *target500 = h_strdupf("/s/status-500/%s", d.name);
         uint64_t t0;
         Seen s;
 
         H_ASSERT_OK(IBackgroundCopyJob_SetNoProgressTimeout(d.job, 3));
         t0 = h_now_ms();
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        s = watch(d.job, BG_JOB_STATE_TRANSIENT_ERROR, T_MS);
+        EXPECT_REACHED(d.job, &s, BG_JOB_STATE_TRANSIENT_ERROR);
+        EXPECT_TRANSIENT_ERROR(d.job, &s, HR_HTTP(408), CTX_REMOTE);
+        H_ASSERT_OK(IBackgroundCopyFile2_SetRemoteName(file2_of(first_file(d.job)), h_faultd_url("%s", target500)));
         s = watch(d.job, BG_JOB_STATE_ERROR, 15000);
         EXPECT_REACHED(d.job, &s, BG_JOB_STATE_ERROR);
-        H_ASSERT_MSG(s.transient_episodes >= 1, "ERROR without TRANSIENT_ERROR first");
         H_ASSERT_MSG(h_now_ms() - t0 >= 2500, "ERROR after %.1f s, before the 3 s no-progress timeout",
                      (double) (h_now_ms() - t0) / 1000.0);
+        H_ASSERT_MSG(h_faultd_log_count(target500, 500, NULL) >= 1, "the job never retried with its new URL");
         EXPECT_ERROR(d.job, HR_HTTP(500), CTX_REMOTE);
-        H_ASSERT_MSG(h_faultd_log_count(d.target, 500, NULL) >= 2, "not retried before giving up");
 }
 
 /* 44: every attempt makes progress (cut-always: 100000 bytes, then a cut, retried after 1 s), so the
@@ -1322,7 +1363,6 @@ static void test_b67_range_outside_the_file_is_error(void) {
 
         (void) dl_expect_error(&a, HR_INVALID_RANGE, CTX_REMOTE, T_MS);
         (void) dl_expect_error(&b, HR_INVALID_RANGE, CTX_REMOTE, T_MS);
-        H_ASSERT_EQ_U64(h_count_temp_files(b.dest) <= 1, 1);
 }
 
 /* 68: a ranged download from a server without range support (200 to a Range request) fails with
@@ -1457,6 +1497,32 @@ static void test_b73_set_remote_name_malformed_is_invalid(void) {
 
 /* ==== https → http (TLS front; needs the daemon to trust the test certificate) ==== */
 
+/* Runs argv with stdout and stderr to /dev/null; returns its exit status, or -1 (killed after 10 s). */
+static int run_quietly(char *const argv[]) {
+        int status = -1;
+        pid_t pid = fork();
+
+        H_ASSERT_MSG(pid >= 0, "fork: %m");
+        if (pid == 0) {
+                int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+                if (fd >= 0) {
+                        (void) dup2(fd, STDOUT_FILENO);
+                        (void) dup2(fd, STDERR_FILENO);
+                }
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        for (unsigned i = 0; i < 500; i++) {
+                if (waitpid(pid, &status, WNOHANG) == pid)
+                        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                h_sleep_ms(20);
+        }
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, &status, 0);
+        return -1;
+}
+
 /* The daemon has no setting for a CA file, and libcurl reads none from the environment, so the
  * daemon runs in a private mount namespace where the system CA bundle is our certificate (root
  * only; the namespace dies with the daemon and touches nothing else). */
@@ -1471,6 +1537,15 @@ static char *tls_daemon_wrapper(void) {
                 h_skip("no %s to stand in for", bundle);
         if (!real_daemon)
                 h_skip("$DOSVC_DAEMON is not set");
+        /* Can this machine do it (CAP_SYS_ADMIN, unshare from util-linux)? */
+        {
+                char *script = h_strdupf("mount --bind '%s' %s", cert, bundle);
+                char *argv[] = { "unshare", "-m", "--", "/bin/sh", "-c", script, NULL };
+                int st = run_quietly(argv);
+
+                if (st != 0)
+                        h_skip("cannot bind-mount a CA bundle in a private mount namespace (status %d)", st);
+        }
         write_text(wrapper,
                    h_strdupf("#!/bin/sh\n"
                              "# test-faults.c: the daemon in a private mount namespace that trusts the faultd TLS front.\n"
@@ -1642,6 +1717,11 @@ static int64_t daemon_clock_offset_sec(IBackgroundCopyJob *job, unsigned n) {
  * timer, and must not pass for one that did not. */
 static void test_b86_wall_clock_jump_fires_no_timer(void) {
         char *lib = find_libfaketime(), *rc, *wrapper;
+        BG_JOB_STATE st = BG_JOB_STATE_TRANSIENT_ERROR;
+        BG_ERROR_CONTEXT ctx = BG_ERROR_CONTEXT_NONE;
+        HRESULT hr = S_OK;
+        bool have_error, alive;
+        unsigned n_requests;
         Dl d;
         Seen s;
         int64_t off;
@@ -1688,22 +1768,24 @@ static void test_b86_wall_clock_jump_fires_no_timer(void) {
                 H_FAIL("libfaketime did not move the daemon's wall clock (offset %lld s): the test would prove nothing",
                        (long long) off);
         }
-        for (unsigned i = 0; i < 25; i++) {   /* 2.5 s, a day ahead */
-                BG_JOB_STATE st = h_state(d.job);
-
-                if (st != BG_JOB_STATE_TRANSIENT_ERROR) {
-                        write_text(rc, "+0\n", 0644);
-                        H_FAIL("after the wall clock jumped a day, the job left TRANSIENT_ERROR for %s", h_state_name(st));
-                }
+        /* 2.5 s a day ahead. Only reads here; the clock goes back before any check can fail, so that
+         * the clean-up (Cancel) runs on the real clock. */
+        for (unsigned i = 0; i < 25 && st == BG_JOB_STATE_TRANSIENT_ERROR; i++) {
                 h_sleep_ms(100);
+                st = h_state(d.job);
         }
-        H_ASSERT_EQ_U64(h_faultd_log_count(d.target, 0, NULL), 1);
-        EXPECT_ERROR(d.job, HR_HTTP(500), CTX_REMOTE);
-        H_ASSERT_MSG(h_daemon_pid() == pid && h_pid_alive(pid), "the daemon (pid %d) did not live through the jump",
-                     (int) pid);
-
-        /* Back to the real clock: the daemon still works (Resume retries at once, T11). */
+        have_error = job_error(d.job, &hr, &ctx);
+        n_requests = h_faultd_log_count(d.target, 0, NULL);
+        alive = h_daemon_pid() == pid && h_pid_alive(pid);
         write_text(rc, "+0\n", 0644);
+        H_ASSERT_MSG(st == BG_JOB_STATE_TRANSIENT_ERROR, "after the wall clock jumped a day, the job left "
+                     "TRANSIENT_ERROR for %s", h_state_name(st));
+        H_ASSERT_MSG(n_requests == 1, "%u requests: the 60 s retry fired early", n_requests);
+        H_ASSERT_MSG(have_error && hr == HR_HTTP(500) && ctx == CTX_REMOTE, "the error changed: 0x%08X context %d",
+                     (unsigned) hr, (int) ctx);
+        H_ASSERT_MSG(alive, "the daemon (pid %d) did not live through the jump", (int) pid);
+
+        /* Back on the real clock: the daemon still works (Resume retries at once, T11). */
         H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
         H_ASSERT_MSG(h_faultd_wait_log(d.target, 2, 5000) >= 2, "Resume did not retry after the clock came back");
         s = watch(d.job, BG_JOB_STATE_TRANSIENT_ERROR, T_MS);
@@ -1711,7 +1793,57 @@ static void test_b86_wall_clock_jump_fires_no_timer(void) {
         H_ASSERT_MSG(h_daemon_pid() == pid && h_pid_alive(pid), "the daemon (pid %d) died", (int) pid);
 }
 
+/* ==== the scenario directory and this file stay in step ==== */
+
+/* Every scenario this file runs: the shipped ones by test_scenario_<name>, the added ones by the
+ * resume and behaviour tests. */
+static const char *const covered_scenarios[] = {
+        "cut-always", "cut-once", "drip-100k", "etag-changes", "every-3rd-500", "fail-twice-then-ok",
+        "if-range-ignored", "ignore-range", "oversized-headers-1m", "oversized-headers-64k",
+        "range-not-supported", "redirect-chain-3", "redirect-loop", "redirect-to-http", "redirect-to-missing",
+        "redirect-to-plain", "stall-10s", "stall-forever", "stall-mid-then-close", "status-403", "status-404",
+        "status-408", "status-410", "status-429-date", "status-429-retry-after-2", "status-500",
+        "status-503-retry-after-2", "wrong-content-length", "wrong-content-range",
+        /* added for this file */
+        "cut-then-wrong-content-range", "drip-if-range-ignored", "etag-changes-cut-once",
+        "if-range-ignored-cut-once", "ignore-range-cut-twice",
+};
+
+/* A scenario added to tests/faultd/scenarios without a test here fails this, so "every scenario runs
+ * once" stays true. */
+static void test_every_scenario_has_a_test(void) {
+        const char *dir = getenv("FAULTD_SCENARIOS");
+        struct dirent *de;
+        unsigned missing = 0, found = 0;
+        DIR *d;
+
+        if (!dir || !dir[0])
+                h_skip("$FAULTD_SCENARIOS is not set (run through meson test)");
+        d = opendir(dir);
+        H_ASSERT_MSG(d, "opendir %s: %m", dir);
+        while ((de = readdir(d))) {
+                bool known = false;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                for (size_t i = 0; i < H_ELEMENTSOF(covered_scenarios); i++)
+                        if (strcmp(de->d_name, covered_scenarios[i]) == 0)
+                                known = true;
+                found++;
+                if (!known) {
+                        h_note("scenario %s has no test in test-faults.c", de->d_name);
+                        missing++;
+                }
+        }
+        (void) closedir(d);
+        for (size_t i = 0; i < H_ELEMENTSOF(covered_scenarios); i++)
+                H_ASSERT_MSG(h_file_exists(h_strdupf("%s/%s", dir, covered_scenarios[i])),
+                             "covered_scenarios lists %s, which %s does not hold", covered_scenarios[i], dir);
+        H_ASSERT_MSG(missing == 0, "%u of %u scenarios have no test", missing, found);
+}
+
 static const HTest tests[] = {
+        H_TEST(test_every_scenario_has_a_test),
         /* every shipped faultd scenario, once */
         H_TEST(test_scenario_cut_always),
         H_TEST(test_scenario_cut_once),

@@ -11,6 +11,8 @@
  *   - the destination folder removed (rm -rf) while a /slow/ transfer runs → BG_E_LOCAL_FILE_CHANGED
  *     at the checkpoint, or ENOENT's 0x80070003 when the next open fails: both accepted, the one
  *     seen is printed;
+ *   - the destination folder removed between AddFile and Resume → ENOENT's 0x80070003 when the
+ *     transfer opens its temp file;
  *   - a read-only destination (a tmpfs remounted ro after AddFile: root writes through chmod) →
  *     EROFS's 0x80070013 when the transfer opens its temp file;
  *   - the debug hook of src/daemon/files.c (DOSVC_FAULT_INJECT, read once by the daemon): EIO on
@@ -230,9 +232,9 @@ static char *mount_tmpfs(const char *name, const char *options) {
 
 /* ---- the cases on a real file system ---- */
 static void test_local_faults__enospc_on_full_tmpfs(void) {
-        Transfer b = bystander_start("enospc"), t;
         const HRESULT want[] = { HR_ENOSPC };
-        char *dir = mount_tmpfs("enospc", "size=2m,mode=0755");
+        char *dir = mount_tmpfs("enospc", "size=2m,mode=0755");   /* first: it may skip */
+        Transfer b = bystander_start("enospc"), t;
         HRESULT cancel_hr;
 
         t = transfer_new("enospc.bin", 8u * MIB, "/", dir);
@@ -301,22 +303,51 @@ static void test_local_faults__destination_folder_removed(void) {
         ASSERT_CANCEL_OK(cancel_hr);
 }
 
+/* The same before the first byte: the folder goes between AddFile and Resume, so the transfer's
+ * open of its temp file fails with ENOENT. */
+static void test_local_faults__destination_folder_removed_before_start(void) {
+        Transfer b = bystander_start("rmdir-early"), t;
+        const HRESULT want[] = { HR_ENOENT };
+        char *parent = h_dest_dir("rmdir-early"), *dir = h_strdupf("%s/sub", parent);
+        HRESULT cancel_hr;
+
+        if (mkdir(dir, 0755) < 0)
+                H_FAIL("mkdir %s: %m", dir);
+        t = transfer_new("rmdir-early.bin", 1u * MIB, "/", dir);
+        remove_folder(dir);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(t.job));
+        (void) expect_local_error(&t, want, H_ELEMENTSOF(want));
+        expect_no_destination(&t);
+        cancel_hr = cancel_and_expect_clean(&t);
+        H_ASSERT_MSG(!h_file_exists(dir), "%s exists again", dir);
+        H_ASSERT_MSG(h_count_entries(parent) == 0, "%s is not empty", parent);
+        finish_identical(&b, "bystander");
+        ASSERT_CANCEL_OK(cancel_hr);
+}
+
 static void test_local_faults__read_only_destination(void) {
-        Transfer b = bystander_start("readonly"), t;
         const HRESULT want[] = { HR_EROFS };
-        char *dir = mount_tmpfs("readonly", "size=16m,mode=0755");
+        char *dir = mount_tmpfs("readonly", "size=16m,mode=0755");   /* first: it may skip */
+        Transfer b, t;
         HRESULT cancel_hr;
 
         t = transfer_new("readonly.bin", 1u * MIB, "/", dir);
         /* After AddFile, which checks that the folder is writable. */
         if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
                 h_skip("cannot remount %s read-only: %m", dir);
+        b = bystander_start("readonly");
         H_ASSERT_OK(IBackgroundCopyJob_Resume(t.job));
         (void) expect_local_error(&t, want, H_ELEMENTSOF(want));
         expect_no_destination(&t);
         cancel_hr = cancel_and_expect_clean(&t);
         H_ASSERT_MSG(h_count_entries(dir) == 0, "the read-only folder is not empty");
         finish_identical(&b, "bystander");
+        /* unlink() on a read-only mount fails with EROFS before it looks the name up, so a temp file
+         * that never existed counts as one that could not be deleted (src/daemon/queue.c,
+         * delete_temp_files). A known bug while it shows in just this way. */
+        if (cancel_hr == BG_S_UNABLE_TO_DELETE_FILES)
+                h_known_bug("daemon: Cancel says BG_S_UNABLE_TO_DELETE_FILES on a read-only folder where no temp "
+                            "file exists (src/daemon/queue.c delete_temp_files: unlink gives EROFS, not ENOENT)");
         ASSERT_CANCEL_OK(cancel_hr);
 }
 
@@ -461,6 +492,7 @@ static const HTest tests[] = {
         H_TEST(test_local_faults__enospc_on_full_tmpfs),
         H_TEST(test_local_faults__temp_file_deleted_under_the_daemon),
         H_TEST(test_local_faults__destination_folder_removed),
+        H_TEST(test_local_faults__destination_folder_removed_before_start),
         H_TEST(test_local_faults__read_only_destination),
         H_TEST(test_local_faults__hook_eio_on_write),
         H_TEST(test_local_faults__hook_eio_on_fsync),

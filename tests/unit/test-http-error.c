@@ -129,6 +129,8 @@ static void test_http_error__server_and_redirect_failures(void **state) {
         expect(CURLE_WEIRD_SERVER_REPLY, 0, 0, 0x80072F78, BG_ERROR_CONTEXT_REMOTE_FILE);
         expect(CURLE_PEER_FAILED_VERIFICATION, 0, 0, 0x80D05002, BG_ERROR_CONTEXT_REMOTE_FILE);
         expect(CURLE_WRITE_ERROR, 206, 0, 0x80D05001, BG_ERROR_CONTEXT_REMOTE_FILE);
+        /* libcurl's "out of memory" during a transfer is a header over its size limit */
+        expect(CURLE_OUT_OF_MEMORY, 200, 0, 0x80072F97, BG_ERROR_CONTEXT_REMOTE_FILE);
 }
 
 static void test_http_error__unknown_curl_failure_is_e_fail_context_none(void **state) {

@@ -372,7 +372,6 @@ static void test_lib__job_unsupported_methods_are_notimpl(void **state) {
         IBackgroundCopyJob5 *job5 = new_job5();
 
         (void) state;
-        assert_hr(IBackgroundCopyJob5_SetNotifyCmdLine(job5, "/bin/true", NULL), E_NOTIMPL);
         assert_hr(IBackgroundCopyJob5_AddFileWithRanges(job5, "http://h/x", "/tmp/x", 0, NULL), E_NOTIMPL);
         assert_hr(IBackgroundCopyJob5_SetMaximumDownloadTime(job5, 10), E_NOTIMPL);
         assert_int_equal(IBackgroundCopyJob5_Release(job5), 0);
@@ -391,6 +390,12 @@ static void test_lib__job_properties_check_at_the_door(void **state) {
 
         (void) state;
         assert_hr(IBackgroundCopyJob5_SetProxySettings(job5, BG_JOB_PROXY_USAGE_NO_PROXY, NULL, NULL), DO_E_NO_SERVICE);
+        /* notify command line: NULL program with parameters, or a NULL out pointer, at the door [BITS] */
+        assert_hr(IBackgroundCopyJob5_SetNotifyCmdLine(job5, NULL, "/bin/true"), E_INVALIDARG);
+        assert_hr(IBackgroundCopyJob5_SetNotifyCmdLine(job5, "/bin/true", NULL), DO_E_NO_SERVICE);
+        assert_hr(IBackgroundCopyJob5_GetNotifyCmdLine(job5, NULL, &b), E_INVALIDARG);
+        assert_null(b);
+        b = (char *) 0x1;
         assert_hr(IBackgroundCopyJob5_GetProxySettings(job5, NULL, &a, &b), E_INVALIDARG);
         assert_null(a);
         assert_null(b);
