@@ -324,7 +324,14 @@ static bool delete_temp_files(Job *j) {
                 if (f->completed)
                         continue;
                 if (unlink(f->temp_path) < 0 && errno != ENOENT) {
-                        log_warning_errno(errno, "Failed to delete '%s': %m", f->temp_path);
+                        int saved = errno;
+                        struct stat st;
+
+                        /* On a read-only file system unlink() fails with EROFS even for a file that
+                         * was never created: only a file that is still there was not deleted. */
+                        if (lstat(f->temp_path, &st) < 0 && errno == ENOENT)
+                                continue;
+                        log_warning_errno(saved, "Failed to delete '%s': %m", f->temp_path);
                         ok = false;
                 }
         }

@@ -219,6 +219,8 @@ static HRESULT call_once_locked(const char *path, const char *interface, const c
         return S_OK;
 }
 
+#define BUS_CLIENT_RECONNECTS 6u
+
 HRESULT bus_client_call(const char *path, const char *interface, const char *member, BusBuildFunc build,
                         BusParseFunc parse, void *userdata) {
         HRESULT hr;
@@ -226,8 +228,13 @@ HRESULT bus_client_call(const char *path, const char *interface, const char *mem
 
         (void) pthread_mutex_lock(&bus_mutex);
         hr = call_once_locked(path, interface, member, build, parse, userdata, &retry);
-        if (retry) {
-                lib_debug("Connection to the daemon lost, reconnecting once.");
+        /* The daemon went away. A daemon being killed can still accept a connection on its socket
+         * and then drop it, so one reconnect is not enough: retry a few times with a growing pause
+         * (bounded: 50+100+…+800 ms ≈ 1.5 s, plus the spawn's own 10 s once the socket refuses). */
+        for (unsigned attempt = 0; retry && attempt < BUS_CLIENT_RECONNECTS; attempt++) {
+                lib_debug("Connection to the daemon lost, reconnecting (attempt %u).", attempt + 1);
+                if (attempt > 0)
+                        (void) usleep(50000u << (attempt - 1));
                 hr = call_once_locked(path, interface, member, build, parse, userdata, &retry);
         }
         (void) pthread_mutex_unlock(&bus_mutex);

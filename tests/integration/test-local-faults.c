@@ -1,3 +1,5 @@
+        /* unlink() on a read-only mount fails with EROFS even for a name that does not exist: the
+         * daemon checks that the temp file is really still there before reporting it. */
 /* test-local-faults.c: failures of the local disk under a running transfer. Each case must end in
  * ERROR with context BG_ERROR_CONTEXT_LOCAL_FILE (4) and the HRESULT of the failure, the error must
  * name the file that failed, and nothing else may be damaged:
@@ -367,7 +369,7 @@ static bool daemon_has_hook(char *why, size_t n) {
         }
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-                (void) snprintf(why, n, "cannot read %s: %s", path, strerror(errno));
+                (void) snprintf(why, n, "cannot read %s: %m", path);
                 return false;
         }
         /* Bounded by the file: read it in 1 MiB pieces, keeping a needle's length of overlap. */
