@@ -26,6 +26,7 @@
 #include "macro.h"
 #include "output.h"
 #include "parse.h"
+#include "paths.h"
 #include "util.h"
 
 /* Which options a verb accepts beyond the global ones (--json, --quiet, --help). */
@@ -373,7 +374,11 @@ static void help_options(unsigned verb_options, bool all) {
               "      verbs, monitor, wait, reset); the other verbs print nothing on success and ignore\n"
               "      it. Errors always go to standard error as text.\n"
               "  -q, --quiet\n"
-              "      Print nothing but results and errors: no progress display, notes or summaries.\n", stdout);
+              "      Print nothing but results and errors: no progress display, notes or summaries.\n"
+              "  --system\n"
+              "      Use the system-wide service (org.dosvc1 on the system bus, dosvc.service) instead of\n"
+              "      your own per-user one; same as DOSVC_SYSTEM=1. Your jobs there are yours alone;\n"
+              "      root sees and manages everybody's.\n", stdout);
         if (all || (verb_options & VERB_OPTION_PRIORITY))
                 fputs("  -p, --priority=PRIORITY\n"
                       "      (create, transfer) Give the new job this priority: foreground, high, normal\n"
@@ -484,6 +489,10 @@ static void help_full(void) {
               "      The service binary libdosvc starts when none is running (default " DOSVC_DAEMON_PATH ").\n"
               "  DOSVC_BUS_ADDRESS\n"
               "      A D-Bus address to use instead of the socket in $XDG_RUNTIME_DIR/dosvc.\n"
+              "  DOSVC_SYSTEM\n"
+              "      Set to 1 to use the system-wide service, as --system does.\n"
+              "  DOSVC_SYSTEM_BUS_ADDRESS\n"
+              "      With --system: the address of the bus to use instead of the system bus.\n"
               "  DOSVC_DEBUG\n"
               "      Set to 1 for libdosvc's debug messages on standard error.\n"
               "\n", stdout);
@@ -546,7 +555,10 @@ int context_get_manager(Context *c, IBackgroundCopyManager **ret) {
                 if (FAILED(hr)) {
                         c->manager = NULL;
                         output_hresult_error(c->verb, hr);
-                        if (hr == DO_E_NO_SERVICE && !c->quiet)
+                        if (hr == DO_E_NO_SERVICE && !c->quiet && paths_system_mode())
+                                fprintf(stderr, "doadmin: %s: Could not reach the system service org.dosvc1 "
+                                        "(is dosvc.service installed and running?).\n", c->verb);
+                        else if (hr == DO_E_NO_SERVICE && !c->quiet)
                                 fprintf(stderr, "doadmin: %s: Could not reach or start the service "
                                         "(see XDG_RUNTIME_DIR and DOSVC_DAEMON in 'doadmin --help').\n", c->verb);
                         return EXIT_API;
@@ -666,6 +678,7 @@ int main(int argc, char **argv) {
                 ARG_ONCE,
                 ARG_REFRESH,
                 ARG_SHA256,
+                ARG_SYSTEM,
         };
         static const struct option options[] = {
                 { "help",      no_argument,       NULL, 'h'         },
@@ -678,6 +691,7 @@ int main(int argc, char **argv) {
                 { "once",      no_argument,       NULL, ARG_ONCE    },
                 { "refresh",   required_argument, NULL, ARG_REFRESH },
                 { "sha256",    required_argument, NULL, ARG_SHA256  },
+                { "system",    no_argument,       NULL, ARG_SYSTEM  },
                 {}
         };
         Context c = { .priority = -1, .timeout_usec = UINT64_MAX };
@@ -720,6 +734,12 @@ int main(int argc, char **argv) {
                         break;
                 case ARG_SHA256:
                         a.sha256 = optarg;
+                        break;
+                case ARG_SYSTEM:
+                        /* libdosvc reads it at its first connection: the system service, never a
+                         * daemon of our own. */
+                        if (setenv("DOSVC_SYSTEM", "1", 1) < 0)
+                                return output_error(NULL, "Failed to select the system service: %m");
                         break;
                 case ':':
                         return output_usage_error(NULL, "Option '%s' needs an argument.", argv[optind - 1]);

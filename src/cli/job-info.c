@@ -80,12 +80,9 @@ void job_error_info_print(const char *verb, const char *headline, const JobError
                         e->local_name ? e->local_name : "?");
 }
 
-int job_error_to_json(const JobErrorInfo *e, bool full, struct json_object **ret) {
-        _cleanup_(json_putp) struct json_object *o = json_object_new_object();
+int job_error_add_json(struct json_object *o, const JobErrorInfo *e, bool full) {
         char hex[HRESULT_STRING_MAX];
 
-        if (!o)
-                return -ENOMEM;
         if (json_add_string(o, "hresult", output_hresult_hex(hex, e->hr)) < 0 ||
             json_add_string(o, "name", DoHResultName(e->hr)) < 0 ||
             json_add_int(o, "context", (int64_t) e->context) < 0 ||
@@ -98,6 +95,14 @@ int job_error_to_json(const JobErrorInfo *e, bool full, struct json_object **ret
              json_add_string(o, "protocol", e->protocol) < 0 ||
              json_add_string(o, "remote_name", e->remote_name) < 0 ||
              json_add_string(o, "local_name", e->local_name) < 0))
+                return -ENOMEM;
+        return 0;
+}
+
+int job_error_to_json(const JobErrorInfo *e, bool full, struct json_object **ret) {
+        _cleanup_(json_putp) struct json_object *o = json_object_new_object();
+
+        if (!o || job_error_add_json(o, e, full) < 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(o);
         return 0;
@@ -145,6 +150,16 @@ static HRESULT file_info_read(IBackgroundCopyFile *file, FileInfo *f) {
         return S_OK;
 }
 
+/* EnumFiles and the enumerator's GetCount. On failure *ret may hold the enumerator all the same. */
+static HRESULT job_enum_files(IBackgroundCopyJob *job, IEnumBackgroundCopyFiles **ret, ULONG *ret_count) {
+        HRESULT hr;
+
+        hr = IBackgroundCopyJob_EnumFiles(job, ret);
+        if (FAILED(hr))
+                return hr;
+        return IEnumBackgroundCopyFiles_GetCount(*ret, ret_count);
+}
+
 HRESULT file_infos_read(IBackgroundCopyJob *job, FileInfo **ret, size_t *ret_n) {
         _cleanup_(enum_files_releasep) IEnumBackgroundCopyFiles *e = NULL;
         FileInfo *files = NULL;
@@ -155,10 +170,7 @@ HRESULT file_infos_read(IBackgroundCopyJob *job, FileInfo **ret, size_t *ret_n) 
         *ret = NULL;
         *ret_n = 0;
 
-        hr = IBackgroundCopyJob_EnumFiles(job, &e);
-        if (FAILED(hr))
-                return hr;
-        hr = IEnumBackgroundCopyFiles_GetCount(e, &count);
+        hr = job_enum_files(job, &e, &count);
         if (FAILED(hr))
                 return hr;
         if (count == 0)
@@ -194,6 +206,59 @@ HRESULT file_infos_read(IBackgroundCopyJob *job, FileInfo **ret, size_t *ret_n) 
         *ret = files;
         *ret_n = n;
         return S_OK;
+}
+
+HRESULT job_file_at(IBackgroundCopyJob *job, uint64_t index, IBackgroundCopyFile **ret, ULONG *ret_count) {
+        _cleanup_(enum_files_releasep) IEnumBackgroundCopyFiles *e = NULL;
+        _cleanup_(file_releasep) IBackgroundCopyFile *file = NULL;
+        ULONG count = 0, fetched = 0;
+        HRESULT hr;
+
+        *ret = NULL;
+        if (ret_count)
+                *ret_count = 0;
+
+        hr = job_enum_files(job, &e, &count);
+        if (FAILED(hr))
+                return hr;
+        if (ret_count)
+                *ret_count = count;
+        if (index == JOB_FILE_LAST && count > 0)
+                index = count - 1;
+        if (index >= count)
+                return S_FALSE;
+        if (index > 0) {
+                hr = IEnumBackgroundCopyFiles_Skip(e, (ULONG) index);
+                if (FAILED(hr))
+                        return hr;
+        }
+        hr = IEnumBackgroundCopyFiles_Next(e, 1, &file, &fetched);
+        if (FAILED(hr))
+                return hr;
+        if (fetched != 1 || !file)
+                return S_FALSE;
+        *ret = TAKE_PTR(file);
+        return S_OK;
+}
+
+/* A JSON array of the n items at `items`, item k made by to_json(items, k, flags). */
+static int json_array_from(const void *items, size_t n, unsigned flags,
+                           int (*to_json)(const void *items, size_t k, unsigned flags, struct json_object **ret),
+                           struct json_object **ret) {
+        _cleanup_(json_putp) struct json_object *a = json_object_new_array_ext((int) n);
+
+        if (!a)
+                return -ENOMEM;
+        for (size_t k = 0; k < n; k++) {
+                struct json_object *o = NULL;
+
+                if (to_json(items, k, flags, &o) < 0 || json_object_array_add(a, o) < 0) {
+                        json_object_put(o);
+                        return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(a);
+        return 0;
 }
 
 static int ranges_to_json(const FileInfo *f, struct json_object **ret) {
@@ -239,6 +304,14 @@ int file_info_to_json(const FileInfo *f, struct json_object **ret) {
                 return -ENOMEM;
         *ret = TAKE_PTR(o);
         return 0;
+}
+
+static int file_item_to_json(const void *items, size_t k, unsigned flags, struct json_object **ret) {
+        return file_info_to_json((const FileInfo *) items + k, ret);
+}
+
+int file_infos_to_json(const FileInfo *files, size_t n, struct json_object **ret) {
+        return json_array_from(files, n, 0, file_item_to_json, ret);
 }
 
 void job_info_done(JobInfo *i) {
@@ -310,6 +383,41 @@ static int json_add_time(struct json_object *o, const char *key, const FILETIME 
         return json_add_string(o, key, filetime_to_iso8601(ft, buf) < 0 ? NULL : buf);
 }
 
+int job_times_to_json(struct json_object *o, const BG_JOB_TIMES *t) {
+        if (json_add_time(o, "creation_time", &t->CreationTime) < 0 ||
+            json_add_time(o, "modification_time", &t->ModificationTime) < 0 ||
+            json_add_time(o, "transfer_completion_time", &t->TransferCompletionTime) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static const char *format_time(char buf[static FORMAT_ISO8601_MAX], const FILETIME *ft) {
+        int r = filetime_to_iso8601(ft, buf);
+
+        if (r == -ENODATA)
+                return "never";
+        if (r < 0)
+                return "invalid";
+        return buf;
+}
+
+void job_times_print(const BG_JOB_TIMES *t) {
+        char buf[FORMAT_ISO8601_MAX];
+
+        output_field("Created", "%s", format_time(buf, &t->CreationTime));
+        output_field("Modified", "%s", format_time(buf, &t->ModificationTime));
+        output_field("Transfer completed", "%s", format_time(buf, &t->TransferCompletionTime));
+}
+
+int job_progress_to_json(struct json_object *o, const BG_JOB_PROGRESS *p) {
+        if (json_add_u64(o, "bytes_total", p->BytesTotal, true) < 0 ||
+            json_add_u64(o, "bytes_transferred", p->BytesTransferred, false) < 0 ||
+            json_add_u64(o, "files_total", p->FilesTotal, false) < 0 ||
+            json_add_u64(o, "files_transferred", p->FilesTransferred, false) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int job_info_to_json(const JobInfo *i, unsigned flags, struct json_object **ret) {
         _cleanup_(json_putp) struct json_object *o = json_object_new_object();
         struct json_object *error = NULL, *files = NULL;
@@ -321,10 +429,7 @@ int job_info_to_json(const JobInfo *i, unsigned flags, struct json_object **ret)
             json_add_string(o, "name", i->name) < 0 ||
             json_add_string(o, "state", job_state_to_string(i->state)) < 0 ||
             json_add_string(o, "priority", job_priority_to_string(i->priority)) < 0 ||
-            json_add_u64(o, "bytes_total", i->progress.BytesTotal, true) < 0 ||
-            json_add_u64(o, "bytes_transferred", i->progress.BytesTransferred, false) < 0 ||
-            json_add_u64(o, "files_total", i->progress.FilesTotal, false) < 0 ||
-            json_add_u64(o, "files_transferred", i->progress.FilesTransferred, false) < 0)
+            job_progress_to_json(o, &i->progress) < 0)
                 return -ENOMEM;
 
         /* "error" is always there, null when the job has none: a fixed set of keys is easier to use. */
@@ -340,22 +445,10 @@ int job_info_to_json(const JobInfo *i, unsigned flags, struct json_object **ret)
                 return 0;
         }
 
-        files = json_object_new_array_ext((int) i->n_files);
-        if (!files)
+        if (file_infos_to_json(i->files, i->n_files, &files) < 0)
                 return -ENOMEM;
-        for (size_t k = 0; k < i->n_files; k++) {
-                struct json_object *f = NULL;
-
-                if (file_info_to_json(&i->files[k], &f) < 0 || json_object_array_add(files, f) < 0) {
-                        json_object_put(f);
-                        json_object_put(files);
-                        return -ENOMEM;
-                }
-        }
         if (json_add(o, "files", files) < 0 ||
-            json_add_time(o, "creation_time", &i->times.CreationTime) < 0 ||
-            json_add_time(o, "modification_time", &i->times.ModificationTime) < 0 ||
-            json_add_time(o, "transfer_completion_time", &i->times.TransferCompletionTime) < 0 ||
+            job_times_to_json(o, &i->times) < 0 ||
             json_add_string(o, "description", i->description) < 0 ||
             json_add_string(o, "owner", i->owner) < 0 ||
             json_add_string(o, "type", job_type_to_string(i->type)) < 0 ||
@@ -367,6 +460,14 @@ int job_info_to_json(const JobInfo *i, unsigned flags, struct json_object **ret)
 
         *ret = TAKE_PTR(o);
         return 0;
+}
+
+static int job_item_to_json(const void *items, size_t k, unsigned flags, struct json_object **ret) {
+        return job_info_to_json((const JobInfo *) items + k, flags, ret);
+}
+
+int job_infos_to_json(const JobInfo *infos, size_t n, unsigned flags, struct json_object **ret) {
+        return json_array_from(infos, n, flags, job_item_to_json, ret);
 }
 
 static int job_info_compare(const void *a, const void *b) {

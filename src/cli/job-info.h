@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json-c/json.h>
 #include <deliveryoptimization.h>
 
@@ -38,6 +39,8 @@ void job_error_info_print(const char *verb, const char *headline, const JobError
  * remote_name, local_name}; with full false only the first four and description (the "error" member
  * of info and list). */
 int job_error_to_json(const JobErrorInfo *e, bool full, struct json_object **ret);
+/* The same members, added to o. */
+int job_error_add_json(struct json_object *o, const JobErrorInfo *e, bool full);
 
 typedef struct FileInfo {
         unsigned index;                    /* 0-based, the order of adding */
@@ -55,6 +58,14 @@ void file_infos_free(FileInfo *files, size_t n);
 /* {index, remote_name, local_name, bytes_total (null while unknown), bytes_transferred, completed,
  * ranges (null, or [{offset, length}] with length null for "to the end of the file")}. */
 int file_info_to_json(const FileInfo *f, struct json_object **ret);
+/* The files as a JSON array of file_info_to_json() objects. */
+int file_infos_to_json(const FileInfo *files, size_t n, struct json_object **ret);
+
+/* File `index` of the job as EnumFiles counts them, JOB_FILE_LAST for the last one: S_OK and the file
+ * (the caller's reference) in *ret; S_FALSE and *ret NULL when the job has no such file; or the failing
+ * HRESULT, *ret NULL. *ret_count (may be NULL) gets EnumFiles' count, 0 when it failed. */
+#define JOB_FILE_LAST UINT64_MAX
+HRESULT job_file_at(IBackgroundCopyJob *job, uint64_t index, IBackgroundCopyFile **ret, ULONG *ret_count);
 
 /* What job_info_read() reads beyond id, name, state, priority, progress, times and error. */
 enum {
@@ -83,6 +94,15 @@ typedef struct JobInfo {
         size_t n_files;
 } JobInfo;
 
+/* {bytes_total (null while unknown), bytes_transferred, files_total, files_transferred} and
+ * {creation_time, modification_time, transfer_completion_time} (ISO 8601, null for "never"), added to o.
+ * Return 0 or -ENOMEM. */
+int job_progress_to_json(struct json_object *o, const BG_JOB_PROGRESS *p);
+int job_times_to_json(struct json_object *o, const BG_JOB_TIMES *t);
+
+/* "Created", "Modified" and "Transfer completed" lines (output_field(); "never" for a time not set). */
+void job_times_print(const BG_JOB_TIMES *t);
+
 /* Reads a job. On failure *ret holds whatever was read and must still go to job_info_done(). */
 HRESULT job_info_read(IBackgroundCopyJob *job, unsigned flags, JobInfo *ret);
 void job_info_done(JobInfo *i);
@@ -90,6 +110,8 @@ void job_info_done(JobInfo *i);
 /* The JSON object of info (JOB_INFO_FULL) or of one list entry (otherwise; owner added with
  * JOB_INFO_OWNER). See the help of info and list for the members. */
 int job_info_to_json(const JobInfo *i, unsigned flags, struct json_object **ret);
+/* The jobs as a JSON array of job_info_to_json(…, flags) objects. */
+int job_infos_to_json(const JobInfo *infos, size_t n, unsigned flags, struct json_object **ret);
 
 /* Every job of EnumJobs(enum_flags) not in a final state, read with info_flags, oldest first.
  * Jobs that finish between EnumJobs and the reads are skipped, as EnumJobs itself would have. */

@@ -16,16 +16,6 @@
 #include "parse.h"
 #include "util.h"
 
-static const char *format_time(char buf[static FORMAT_ISO8601_MAX], const FILETIME *ft) {
-        int r = filetime_to_iso8601(ft, buf);
-
-        if (r == -ENODATA)
-                return "never";
-        if (r < 0)
-                return "invalid";
-        return buf;
-}
-
 /* "0-99, 500-eof" for a file's ranges, or "whole file". */
 static void print_ranges(const FileInfo *f) {
         if (!f->ranges) {
@@ -60,7 +50,7 @@ static void file_info_print(const FileInfo *f) {
 }
 
 static void job_info_print(const JobInfo *i) {
-        char id[GUID_STRING_MAX], bytes[64], t[FORMAT_ISO8601_MAX], text[HRESULT_TEXT_MAX];
+        char id[GUID_STRING_MAX], bytes[64], text[HRESULT_TEXT_MAX];
         char flags[NOTIFY_FLAGS_STRING_MAX], user[USER_NAME_MAX];
         const char *user_name = owner_user_name(i->owner, user);
 
@@ -75,9 +65,7 @@ static void job_info_print(const JobInfo *i) {
         output_field("Bytes", "%s", format_progress_bytes(bytes, sizeof(bytes), &i->progress));
         output_field("Files", "%u / %u", (unsigned) i->progress.FilesTransferred,
                      (unsigned) i->progress.FilesTotal);
-        output_field("Created", "%s", format_time(t, &i->times.CreationTime));
-        output_field("Modified", "%s", format_time(t, &i->times.ModificationTime));
-        output_field("Transfer completed", "%s", format_time(t, &i->times.TransferCompletionTime));
+        job_times_print(&i->times);
         output_field("Notify flags", "0x%X %s", (unsigned) i->notify_flags,
                      notify_flags_to_string(i->notify_flags, flags));
         output_field("No-progress timeout", "%u s", (unsigned) i->no_progress_timeout);
@@ -192,18 +180,9 @@ int verb_list(Context *c, int argc, char **argv) {
         }
 
         if (c->json) {
-                _cleanup_(json_putp) struct json_object *a = json_object_new_array_ext((int) n);
+                _cleanup_(json_putp) struct json_object *a = NULL;
 
-                r = a ? 0 : -ENOMEM;
-                for (size_t k = 0; r >= 0 && k < n; k++) {
-                        struct json_object *o = NULL;
-
-                        r = job_info_to_json(&infos[k], JOB_INFO_OWNER, &o);
-                        if (r >= 0 && json_object_array_add(a, o) < 0) {
-                                json_object_put(o);
-                                r = -ENOMEM;
-                        }
-                }
+                r = job_infos_to_json(infos, n, JOB_INFO_OWNER, &a);
                 if (r >= 0)
                         r = output_json(a);
                 if (r < 0) {
@@ -258,18 +237,9 @@ int verb_listfiles(Context *c, int argc, char **argv) {
                 return output_hresult_error(c->verb, hr);
 
         if (c->json) {
-                _cleanup_(json_putp) struct json_object *a = json_object_new_array_ext((int) n);
+                _cleanup_(json_putp) struct json_object *a = NULL;
 
-                r = a ? 0 : -ENOMEM;
-                for (size_t k = 0; r >= 0 && k < n; k++) {
-                        struct json_object *o = NULL;
-
-                        r = file_info_to_json(&files[k], &o);
-                        if (r >= 0 && json_object_array_add(a, o) < 0) {
-                                json_object_put(o);
-                                r = -ENOMEM;
-                        }
-                }
+                r = file_infos_to_json(files, n, &a);
                 if (r >= 0)
                         r = output_json(a);
                 if (r < 0) {

@@ -74,31 +74,14 @@ static int local_path(Context *c, const char *arg, char **ret) {
  * client adding a file in between would make it someone else's: then S_FALSE and *ret NULL, for the
  * caller to refuse rather than guess. */
 static HRESULT last_file(IBackgroundCopyJob *job, const char *path, IBackgroundCopyFile **ret) {
-        _cleanup_(enum_files_releasep) IEnumBackgroundCopyFiles *e = NULL;
         _cleanup_(file_releasep) IBackgroundCopyFile *file = NULL;
         _cleanup_(co_task_mem_freep) char *name = NULL;
-        ULONG count = 0, fetched = 0;
         HRESULT hr;
 
-        hr = IBackgroundCopyJob_EnumFiles(job, &e);
-        if (FAILED(hr))
-                return hr;
-        hr = IEnumBackgroundCopyFiles_GetCount(e, &count);
-        if (FAILED(hr))
-                return hr;
         *ret = NULL;
-        if (count == 0)
-                return S_FALSE;
-        if (count > 1) {
-                hr = IEnumBackgroundCopyFiles_Skip(e, count - 1);
-                if (FAILED(hr))
-                        return hr;
-        }
-        hr = IEnumBackgroundCopyFiles_Next(e, 1, &file, &fetched);
-        if (FAILED(hr))
+        hr = job_file_at(job, JOB_FILE_LAST, &file, NULL);
+        if (hr != S_OK)
                 return hr;
-        if (fetched != 1 || !file)
-                return S_FALSE;
         hr = IBackgroundCopyFile_GetLocalName(file, &name);
         if (FAILED(hr))
                 return hr;

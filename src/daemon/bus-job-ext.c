@@ -204,7 +204,7 @@ static int method_add_file_without_local_name(sd_bus_message *message, void *use
         if (r < 0)
                 return r;
         while ((r = sd_bus_message_read(message, "(tt)", &offset, &length)) > 0) {
-                if (n >= JOB_RANGES_MAX)
+                if (n >= ((Manager *) j->manager)->limits.max_ranges_per_file)
                         return bus_reply_hresult(error, BG_E_TOO_MANY_RANGES_IN_FILE, NULL);
                 if (n == allocated) {
                         BG_FILE_RANGE *nr;

@@ -90,7 +90,8 @@ static int method_add_files(sd_bus_message *message, void *userdata, sd_bus_erro
         if (r < 0)
                 return r;
         while ((r = sd_bus_message_read(message, "(ss)", &remote, &local)) > 0) {
-                if (n >= JOB_FILES_MAX)
+                /* Bounded before the array grows: a huge a(ss) costs us nothing beyond the message. */
+                if (n >= m->limits.max_files_per_job)
                         return bus_reply_hresult(error, BG_E_TOO_MANY_FILES_IN_JOB, NULL);
                 if (n == allocated) {
                         FileSpec *nf;
@@ -130,7 +131,7 @@ static int method_add_file_with_ranges(sd_bus_message *message, void *userdata, 
         if (r < 0)
                 return r;
         while ((r = sd_bus_message_read(message, "(tt)", &offset, &length)) > 0) {
-                if (n >= JOB_RANGES_MAX)
+                if (n >= ((Manager *) j->manager)->limits.max_ranges_per_file)
                         return bus_reply_hresult(error, BG_E_TOO_MANY_RANGES_IN_FILE, NULL);
                 if (n == allocated) {
                         BG_FILE_RANGE *nr;

@@ -21,6 +21,11 @@ int bus_reply_hresult(sd_bus_error *error, HRESULT hr, const char *detail) {
                                  detail ? " " : "", detail ?: "");
 }
 
+/* On the private socket: the peer's euid, as sd-bus finds it (SO_PEERCRED, or the message's
+ * SCM_CREDENTIALS completed from /proc/<pid>). Through a bus daemon (system mode) sd-bus asks the bus
+ * daemon (GetConnectionCredentials): its UnixUserID is SO_PEERCRED of the sender's connection, which
+ * sd-bus reports as the EUID. There we refuse a uid that sd-bus "augmented" from /proc/<pid>
+ * instead: a caller that exits and whose pid is reused must not lend us another process's uid. */
 int bus_caller_uid(sd_bus_message *m, uid_t *ret) {
         _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
         int r;
@@ -28,6 +33,9 @@ int bus_caller_uid(sd_bus_message *m, uid_t *ret) {
         r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
         if (r < 0)
                 return r;
+        if (sd_bus_is_bus_client(sd_bus_message_get_bus(m)) > 0 &&
+            (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID))
+                return -EPERM;
         return sd_bus_creds_get_euid(creds, ret);
 }
 
@@ -154,7 +162,7 @@ static int method_subscribe(sd_bus_message *message, void *userdata, sd_bus_erro
         r = bus_caller_uid(message, &uid);
         if (r < 0)
                 return r;
-        r = bus_server_set_subscribed(m->bus, sd_bus_message_get_bus(message), uid, subscribe);
+        r = bus_server_set_subscribed(m->bus, message, uid, subscribe);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(message, NULL);

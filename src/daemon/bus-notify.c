@@ -35,7 +35,7 @@ static const char *const signal_names[] = {
         [NOTIFY_SIGNAL_FILE_TRANSFERRED] = "FileTransferred",
 };
 
-static int emit_on(sd_bus *bus, uid_t uid, void *userdata) {
+static int emit_on(sd_bus *bus, const char *destination, uid_t uid, void *userdata) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Emission *e = userdata;
         const char *member = signal_names[e->signal];
@@ -52,6 +52,12 @@ static int emit_on(sd_bus *bus, uid_t uid, void *userdata) {
         r = sd_bus_message_new_signal(bus, &m, e->path, DOSVC_BUS_JOB_INTERFACE, member);
         if (r < 0)
                 goto fail;
+        /* System mode: unicast to the subscriber, so that the bus daemon hands it to nobody else. */
+        if (destination) {
+                r = sd_bus_message_set_destination(m, destination);
+                if (r < 0)
+                        goto fail;
+        }
         switch (e->signal) {
         case NOTIFY_SIGNAL_JOB_TRANSFERRED:
                 break;

@@ -8,6 +8,7 @@
 
 #include "manager.h"
 
+#define DOSVC_BUS_NAME "org.dosvc1"         /* system mode: our well-known name on the system bus */
 #define DOSVC_BUS_PATH "/org/dosvc1"
 #define DOSVC_BUS_JOB_PREFIX "/org/dosvc1/job"
 #define DOSVC_BUS_MANAGER_INTERFACE "org.dosvc1.Manager"
@@ -15,12 +16,17 @@
 
 /* Listen on `socket_path` (replacing a stale socket: the caller holds the daemon lock). */
 int bus_server_new(Manager *m, const char *socket_path, BusServer **ret);
+/* System mode: connect to the system bus ($DOSVC_SYSTEM_BUS_ADDRESS when set), register the objects
+ * and own DOSVC_BUS_NAME; fails (logged) when the name is taken or the policy refuses it. */
+int bus_server_new_system(Manager *m, BusServer **ret);
 BusServer *bus_server_free(BusServer *s);
 
 /* Subscriptions to the job signals (docs/dbus-api.md §Signals): Subscribe/Unsubscribe mark the
- * caller's connection; foreach calls f on each subscribed connection with the subscriber's euid. */
-int bus_server_set_subscribed(BusServer *s, sd_bus *bus, uid_t uid, bool subscribed);
-typedef int (*BusSubscriberFunc)(sd_bus *bus, uid_t uid, void *userdata);
+ * caller's connection (system mode: the caller's unique name on the bus); foreach calls f on each
+ * subscriber with the bus to send on, the destination to address (NULL on a direct connection) and
+ * the subscriber's uid. */
+int bus_server_set_subscribed(BusServer *s, sd_bus_message *message, uid_t uid, bool subscribed);
+typedef int (*BusSubscriberFunc)(sd_bus *bus, const char *destination, uid_t uid, void *userdata);
 void bus_server_foreach_subscriber(BusServer *s, BusSubscriberFunc f, void *userdata);
 
 /* Register the manager and job objects on one client connection. */

@@ -15,13 +15,15 @@
 #include "macro.h"
 
 #define CURL_GLUE_BUFFER_SIZE (512 * 1024)   /* 512 KiB: doubles loopback throughput vs 16 KiB */
-#define CURL_GLUE_MAX_REDIRECTS 10L
+#define CURL_GLUE_MAX_REDIRECTS 10L          /* default of dosvc.conf MaxRedirects */
 #define CURL_GLUE_CONNECT_TIMEOUT_S 60L
 
 struct CurlGlue {
         sd_event *event;
         CURLM *multi;
         sd_event_source *timer;
+        long max_redirects;                 /* CURLOPT_MAXREDIRS of every handle made */
+        uint64_t max_response_bytes;        /* CURLOPT_MAXFILESIZE_LARGE; 0 = no limit */
 };
 
 typedef struct CurlGlueHandle {
@@ -163,6 +165,7 @@ int curl_glue_new(sd_event *event, CurlGlue **ret) {
         if (!g)
                 return -ENOMEM;
         g->event = sd_event_ref(event);
+        g->max_redirects = CURL_GLUE_MAX_REDIRECTS;
         g->multi = curl_multi_init();
         if (!g->multi) {
                 curl_glue_free(g);
@@ -190,6 +193,11 @@ CurlGlue *curl_glue_free(CurlGlue *g) {
         return NULL;
 }
 
+void curl_glue_set_limits(CurlGlue *g, unsigned max_redirects, uint64_t max_response_bytes) {
+        g->max_redirects = (long) max_redirects;
+        g->max_response_bytes = max_response_bytes;
+}
+
 int curl_glue_make(CurlGlue *g, CURL **ret) {
         CURL *c;
 
@@ -200,7 +208,8 @@ int curl_glue_make(CurlGlue *g, CURL **ret) {
         if (curl_easy_setopt(c, CURLOPT_BUFFERSIZE, (long) CURL_GLUE_BUFFER_SIZE) != CURLE_OK ||
             curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
             curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
-            curl_easy_setopt(c, CURLOPT_MAXREDIRS, CURL_GLUE_MAX_REDIRECTS) != CURLE_OK ||
+            curl_easy_setopt(c, CURLOPT_MAXREDIRS, g->max_redirects) != CURLE_OK ||
+            curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) g->max_response_bytes) != CURLE_OK ||
             curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
             curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
             curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CURL_GLUE_CONNECT_TIMEOUT_S) != CURLE_OK ||

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 typedef struct CurlGlue CurlGlue;
@@ -11,6 +12,10 @@ typedef void (*curl_glue_done_t)(CurlGlue *g, CURL *easy, CURLcode result, void 
 
 int curl_glue_new(sd_event *event, CurlGlue **ret);
 CurlGlue *curl_glue_free(CurlGlue *g);
+
+/* dosvc.conf MaxRedirects (default 10) and MaxResponseBytes (0 = none; curl 7.88 refuses a response
+ * whose announced Content-Length exceeds it: CURLE_FILESIZE_EXCEEDED): handles made from now on. */
+void curl_glue_set_limits(CurlGlue *g, unsigned max_redirects, uint64_t max_response_bytes);
 
 /* Create an easy handle with our defaults (large receive buffer, redirect limits, http/https only,
  * user agent, TCP keepalive, low-speed cut-off). The caller sets URL and callbacks. */

@@ -49,6 +49,10 @@ TransferError http_error_classify(CURLcode result, long status, int local_errno)
                 return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_TOO_MANY_REDIRECTS:
                 return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED), BG_ERROR_CONTEXT_REMOTE_FILE, false };
+        case CURLE_FILESIZE_EXCEEDED:
+                /* dosvc.conf MaxResponseBytes (CURLOPT_MAXFILESIZE_LARGE): the server announced a
+                 * body larger than the administrator allows. ERROR_FILE_TOO_LARGE (223). */
+                return (TransferError) { HRESULT_FROM_WIN32(223L), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_UNSUPPORTED_PROTOCOL:
                 return (TransferError) { HRESULT_FROM_WIN32(ERROR_WINHTTP_UNRECOGNIZED_SCHEME), BG_ERROR_CONTEXT_REMOTE_FILE, false };
         case CURLE_PEER_FAILED_VERIFICATION:

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "guid-util.h"
 #include "hresult.h"
 #include "integrity-info.h"
@@ -89,10 +90,10 @@ static HRESULT set_sink_path(Manager *m, Job *j, JobFile *f, const char *path) {
         int r;
 
         /* The same checks as AddFile's local name (spec §2.2, §2.11). */
-        hr = queue_check_local_path(path);
+        hr = queue_check_local_path(&m->limits, path);
         if (FAILED(hr))
                 return hr;
-        hr = queue_check_destination(path);
+        hr = queue_check_destination(j, path, f->index, &temp);   /* temp path in the canonical folder */
         if (FAILED(hr))
                 return hr;
         if (streq(f->local_path, path))
@@ -103,13 +104,19 @@ static HRESULT set_sink_path(Manager *m, Job *j, JobFile *f, const char *path) {
         local = strdup(path);
         if (!local)
                 return E_OUTOFMEMORY;
-        r = job_file_temp_path(local, &j->id, f->index, &temp);
-        if (r < 0)
-                return hresult_from_errno(r);
         /* A file that has not started may still have left an empty temp file (a failed open of the
-         * server): it belongs to the old destination's folder. */
-        if (f->temp_path[0] && unlink(f->temp_path) < 0 && errno != ENOENT)
-                log_warning_errno(errno, "Failed to delete '%s', ignoring: %m", f->temp_path);
+         * server): it belongs to the old destination's folder. Deleted with the owner's rights,
+         * without following symlinks (files.h). */
+        if (f->temp_path[0]) {
+                FsUser user = FS_USER_NULL;
+
+                r = fs_user_init(&user, j->owner);
+                if (r >= 0)
+                        r = files_unlink_temp(&user, f->temp_path);
+                fs_user_done(&user);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to delete '%s', ignoring: %m", f->temp_path);
+        }
 
         free(f->local_path);
         f->local_path = TAKE_PTR(local);

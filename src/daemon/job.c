@@ -144,7 +144,7 @@ int job_add_file(Job *j, const char *file_id, const char *remote_url, const char
 
         if (!j || !remote_url || !local_path || (n_ranges > 0 && !ranges))
                 return -EINVAL;
-        if (j->n_files >= JOB_FILES_MAX || n_ranges > JOB_RANGES_MAX)
+        if (j->n_files >= LIMIT_FILES_PER_JOB_CEILING || n_ranges > LIMIT_RANGES_PER_FILE_CEILING)
                 return -E2BIG;
 
         f = calloc(1, sizeof(JobFile));

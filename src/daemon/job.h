@@ -12,6 +12,7 @@
 #include <systemd/sd-id128.h>
 #include <deliveryoptimization.h>
 
+#include "conf.h"
 #include "job-state.h"
 
 typedef uint64_t usec_t;
@@ -20,7 +21,10 @@ typedef uint64_t usec_t;
 typedef struct Job Job;
 typedef struct JobFile JobFile;
 
-/* Limits of spec §5, named (STYLE.md: every resource a user controls is bounded). */
+/* Limits of spec §5, named (STYLE.md: every resource a user controls is bounded). These are the
+ * defaults; the daemon enforces the values of dosvc.conf (Manager.limits, conf.h), which may be
+ * raised up to the LIMIT_*_CEILING of conf.h. job.c, ranges.c and store.c check only the ceilings,
+ * so that a store written under raised limits still loads. */
 #define JOB_DISPLAY_NAME_MAX 256u          /* characters, terminator excluded */
 #define JOB_DESCRIPTION_MAX 1024u
 #define JOB_URL_MAX 2200u
@@ -139,7 +143,7 @@ static inline void job_freep(Job **j) { if (*j) job_free(*j); }
 
 /* Append a file (ownership of nothing passed: strings and ranges are copied). Sets file->job, index
  * and temp_path. local_path "" is a file whose destination comes later (temp_path "" too). Returns
- * -E2BIG past JOB_FILES_MAX, -ENOMEM. */
+ * -E2BIG past LIMIT_FILES_PER_JOB_CEILING files or LIMIT_RANGES_PER_FILE_CEILING ranges, -ENOMEM. */
 int job_add_file(Job *j, const char *file_id, const char *remote_url, const char *local_path,
                  const BG_FILE_RANGE *ranges, size_t n_ranges, uint64_t bytes_total, JobFile **ret);
 void job_remove_last_file(Job *j);        /* undo job_add_file() (an AddFileSet that failed half way) */

@@ -31,11 +31,18 @@ static void help(void) {
                "Options:\n"
                "  -h, --help       Show this help and exit\n"
                "      --version    Show the version and exit\n"
-               "      --system     Run as the system-wide service (not available yet)\n"
+               "      --system     Run as the system-wide service: own org.dosvc1 on the system\n"
+               "                   bus, serve every user (each job belongs to its creator's uid),\n"
+               "                   keep the store in /var/lib/dosvc (run by dosvc.service, as root)\n"
                "  -v, --verbose    Log debug messages\n"
                "\n"
                "Environment:\n"
                "  XDG_RUNTIME_DIR, XDG_STATE_HOME  where the socket and the store live\n"
+               "  DOSVC_SYSTEM_BUS_ADDRESS         --system: the bus to use instead of the system bus\n"
+               "  DOSVC_STATE_DIRECTORY, STATE_DIRECTORY\n"
+               "                                   --system: the store (default /var/lib/dosvc)\n"
+               "  DOSVC_RUNTIME_DIRECTORY, RUNTIME_DIRECTORY\n"
+               "                                   --system: lock and pid file (default /run/dosvc)\n"
                "  DOSVC_DEBUG=1                    same as --verbose\n"
                "  DOSVC_MAX_BACKGROUND=N           background jobs transferring at once (default 4)\n"
                "\n"
@@ -96,10 +103,9 @@ int main(int argc, char *argv[]) {
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? 2 : 0;
-        if (arg_system) {
-                fprintf(stderr, "dosvc: --system is not available yet; run without it for the per-user service.\n");
-                return 2;
-        }
+        if (arg_system && geteuid() != 0)
+                log_warning("Running --system as uid %u, not root: jobs can only write where this uid may.",
+                            (unsigned) geteuid());
 
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
                 log_error("Failed to initialize libcurl.");
@@ -117,6 +123,7 @@ int main(int argc, char *argv[]) {
                 log_error_errno(r, "Failed to create the manager: %m");
                 goto finish;
         }
+        m->system_mode = arg_system;
         r = sd_event_add_signal(m->event, NULL, SIGTERM, on_signal, m);
         if (r >= 0)
                 r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m);

@@ -11,6 +11,7 @@
 
 #include "bus.h"
 #include "curl-glue.h"
+#include "files.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
@@ -53,6 +54,7 @@ int manager_new(Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->lock_fd = -EBADF;
+        m->limits = LIMITS_DEFAULT;
         m->max_background_transfers = (unsigned) env_u64("DOSVC_MAX_BACKGROUND", MANAGER_MAX_BACKGROUND_DEFAULT);
         if (m->max_background_transfers == 0)
                 m->max_background_transfers = 1;
@@ -200,25 +202,33 @@ static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userd
 /* After a crash (or a clean stop) a job that was transferring is queued again, and every temp
  * file longer than its stored offset is cut back to it: those bytes were never fsync'ed. */
 static void manager_repair_job(Manager *m, Job *j) {
+        _cleanup_(fs_user_done) FsUser user = FS_USER_NULL;
+
+        (void) fs_user_init(&user, j->owner);   /* on failure FS_USER_NULL: files_open_temp() refuses */
         for (size_t i = 0; i < j->n_files; i++) {
                 JobFile *f = j->files[i];
+                _cleanup_close_ int fd = -EBADF;
                 struct stat st;
+                int r;
 
-                if (f->completed || job_state_is_final(j->state))
+                if (f->completed || job_state_is_final(j->state) || !f->temp_path[0])
                         continue;
-                if (lstat(f->temp_path, &st) < 0) {
-                        if (errno == ENOENT && (f->bytes_durable > 0 || f->transferred)) {
+                /* Opened with the owner's rights, never through a symlink, FIFO or device, and cut
+                 * through the descriptor (truncate() by path would follow a swapped-in symlink). */
+                r = files_open_temp(&user, f->temp_path, false, &fd);
+                if (r >= 0 && fstat(fd, &st) < 0)
+                        r = -errno;
+                if (r < 0) {
+                        if (r == -ENOENT && (f->bytes_durable > 0 || f->transferred)) {
                                 log_warning("Temp file '%s' is gone; file %u starts over.", f->temp_path, f->index);
                                 f->bytes_durable = f->bytes_written = 0;
                                 f->transferred = false;
                                 (void) store_save_file_progress(m->store, f);
                         }
-                        continue;
+                        continue;  /* anything else: transfer_start() refuses it and reports the error */
                 }
-                if (!S_ISREG(st.st_mode))
-                        continue;  /* transfer_start() refuses it and reports the error */
                 if ((uint64_t) st.st_size > f->bytes_durable) {
-                        if (truncate(f->temp_path, (off_t) f->bytes_durable) < 0)
+                        if (ftruncate(fd, (off_t) f->bytes_durable) < 0)
                                 log_warning_errno(errno, "Failed to cut '%s' back to its stored offset: %m",
                                                   f->temp_path);
                 } else if ((uint64_t) st.st_size < f->bytes_durable) {
@@ -243,6 +253,26 @@ static void manager_repair_job(Manager *m, Job *j) {
                 scheduler_arm_retry(m, j, j->minimum_retry_delay);
 }
 
+/* dosvc.conf (conf.h): the limits. A bad file stops the start (the error names file:line); a
+ * missing one gives the defaults. $DOSVC_MAX_BACKGROUND, when set, still wins (tests). */
+static int manager_load_config(Manager *m, bool system_mode) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = conf_path(system_mode, &path);
+        if (r == -ENXIO)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the configuration file: %m");
+        r = conf_load(path, &m->limits);
+        if (r < 0)
+                return log_error_errno(r, "Refusing to start with the configuration file '%s'.", path);
+        if (!getenv("DOSVC_MAX_BACKGROUND"))
+                m->max_background_transfers = m->limits.max_background_transfers;
+        curl_glue_set_limits(m->glue, m->limits.max_redirects, m->limits.max_response_bytes);
+        return 0;
+}
+
 int manager_load(Manager *m) {
         _cleanup_free_ char *db = NULL, *lock = NULL, *socket_path = NULL, *pid_path = NULL;
         Job **jobs = NULL;
@@ -250,10 +280,14 @@ int manager_load(Manager *m) {
         FILE *pidf;
         int r;
 
-        r = paths_runtime_dir(&m->runtime_dir);
+        r = manager_load_config(m, m->system_mode);
+        if (r < 0)
+                return r;
+
+        r = m->system_mode ? paths_system_runtime_dir(&m->runtime_dir) : paths_runtime_dir(&m->runtime_dir);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the runtime directory: %m");
-        r = paths_state_dir(&m->state_dir);
+        r = m->system_mode ? paths_system_state_dir(&m->state_dir) : paths_state_dir(&m->state_dir);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the state directory: %m");
 
@@ -297,9 +331,14 @@ int manager_load(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to set up job notifications: %m");
 
-        if (asprintf(&socket_path, "%s/bus", m->runtime_dir) < 0)
+        /* System mode: the system bus (and our name on it) instead of a socket of our own; the lock
+         * above still keeps two daemons off one store. */
+        if (m->system_mode)
+                r = bus_server_new_system(m, &m->bus);
+        else if (asprintf(&socket_path, "%s/bus", m->runtime_dir) < 0)
                 return log_oom();
-        r = bus_server_new(m, socket_path, &m->bus);
+        else
+                r = bus_server_new(m, socket_path, &m->bus);
         if (r < 0)
                 return r;
         /* T17 at start too (a daemon may have been down for weeks); after the bus exists, since
@@ -321,7 +360,8 @@ int manager_load(Manager *m) {
                 return r;
 
         scheduler_kick(m);
-        log_info("Listening on %s.", socket_path);
+        if (socket_path)
+                log_info("Listening on %s.", socket_path);
         return 0;
 }
 

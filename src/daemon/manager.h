@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "conf.h"
 #include "job.h"
 #include "store.h"
 
@@ -17,6 +18,7 @@ typedef struct Notifier Notifier;
 typedef struct Manager {
         sd_event *event;
 
+        bool system_mode;                  /* dosvc --system: system bus, /var/lib/dosvc, many users */
         char *runtime_dir;
         char *state_dir;
         int lock_fd;                       /* flock'ed daemon.lock: one daemon per runtime dir */
@@ -34,6 +36,9 @@ typedef struct Manager {
         sd_event_source *purge_timer;
         unsigned max_background_transfers; /* background jobs transferring at once */
         uint64_t queued_seq;
+
+        /* dosvc.conf [Limits] (conf.h), read by manager_load(); the defaults until then */
+        Limits limits;
 
         /* tunables (env for tests; a config file comes with the security work) */
         uint64_t checkpoint_bytes;         /* fsync + store the offset after this many bytes… */

@@ -485,13 +485,13 @@ static void launch_start(Launch *l) {
 }
 
 /* Starts queued runs, first come first served, while their owner has fewer than
- * NOTIFY_CMDLINE_PER_USER_MAX running. */
+ * dosvc.conf MaxNotificationsPerUser (default NOTIFY_CMDLINE_PER_USER_MAX) running. */
 static void launches_start(Notifier *n) {
         for (Launch *l = n->launches, *next; l; l = next) {
                 next = l->next;
                 if (l->pid > 0 || l->timer)
                         continue;
-                if (launches_running(n, l->owner) >= NOTIFY_CMDLINE_PER_USER_MAX)
+                if (launches_running(n, l->owner) >= n->manager->limits.max_notifications_per_user)
                         continue;
                 launch_start(l);
         }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "guid-util.h"
 #include "hresult.h"
 #include "log.h"
@@ -23,27 +24,37 @@
 #include "ranges.h"
 #include "transfer.h"
 
-HRESULT queue_check_display_name(const char *name) {
+HRESULT queue_check_display_name(const Limits *l, const char *name) {
+        const Limits *lim = l ?: &LIMITS_DEFAULT;
         ssize_t n;
 
         if (!name)
                 return E_INVALIDARG;
+        /* Bounded before the O(n) UTF-8 walk: a character is at most 4 bytes. */
+        if (strnlen(name, (size_t) lim->max_display_name_length * 4 + 1) > (size_t) lim->max_display_name_length * 4)
+                return E_INVALIDARG;
         n = utf8_length(name);
-        if (n < 0 || (size_t) n > JOB_DISPLAY_NAME_MAX)
+        if (n < 0 || (size_t) n > lim->max_display_name_length)
                 return E_INVALIDARG;
         return S_OK;
 }
 
-HRESULT queue_check_url(const char *url) {
+HRESULT queue_check_url(const Limits *l, const char *url) {
+        const Limits *lim = l ?: &LIMITS_DEFAULT;
         CURLU *u;
-        char *scheme = NULL, *host = NULL;
+        char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL;
         HRESULT hr = S_OK;
 
-        if (!url || !url[0] || strlen(url) > JOB_URL_MAX || utf8_length(url) < 0)
+        if (!url || !url[0] || strnlen(url, lim->max_url_length + 1) > lim->max_url_length || utf8_length(url) < 0)
                 return E_INVALIDARG;
         for (const char *p = url; *p; p++)
                 if ((unsigned char) *p <= 0x20 || *p == 0x7f)
                         return E_INVALIDARG;  /* spaces and controls: not a URL we would send */
+        /* The plain form only: curl also takes "http:/h", "http:///h" and "http:\\h" for "http://h". */
+        if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+                return E_INVALIDARG;
+        if (url[url[4] == ':' ? 7 : 8] == '/' || url[url[4] == ':' ? 7 : 8] == '\\')
+                return E_INVALIDARG;
 
         u = curl_url();
         if (!u)
@@ -56,20 +67,32 @@ HRESULT queue_check_url(const char *url) {
                 hr = E_INVALIDARG;  /* BITS also takes SMB; dosvc takes only http and https */
         else if (!host[0])
                 hr = E_INVALIDARG;
+        /* Credentials in a URL would be logged and shown to anyone who may read the job
+         * (GetRemoteName, doadmin): refused, even an empty "@" (docs/decisions.md). */
+        else if (curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
+                 curl_url_get(u, CURLUPART_PASSWORD, &password, 0) != CURLUE_NO_PASSWORD)
+                hr = E_INVALIDARG;
         curl_free(scheme);
         curl_free(host);
+        curl_free(user);
+        curl_free(password);
         curl_url_cleanup(u);
         return hr;
 }
 
-HRESULT queue_check_local_path(const char *path) {
+HRESULT queue_check_local_path(const Limits *l, const char *path) {
+        const Limits *lim = l ?: &LIMITS_DEFAULT;
         size_t len;
 
         if (!path || path[0] != '/')
                 return E_INVALIDARG;  /* BITS: a relative local path is refused */
-        len = strlen(path);
-        if (len > JOB_LOCAL_PATH_MAX || path[len - 1] == '/' || utf8_length(path) < 0)
+        len = strnlen(path, lim->max_local_path_length + 1);
+        if (len > lim->max_local_path_length || path[len - 1] == '/' || utf8_length(path) < 0)
                 return E_INVALIDARG;
+        /* Control characters (newlines above all) would forge lines in logs and listings. */
+        for (const char *p = path; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return E_INVALIDARG;
         /* No "." or ".." components: the path must say plainly where the file goes. */
         for (const char *p = path; (p = strchr(p, '/')); p++) {
                 if ((p[1] == '.' && (p[2] == '/' || p[2] == '\0')) ||
@@ -82,26 +105,35 @@ HRESULT queue_check_local_path(const char *path) {
         return S_OK;
 }
 
-/* The destination's folder must exist and be writable by the job's owner (the daemon runs as the
- * owner in user mode; the system mode will check with the owner's rights). The destination itself,
- * if it exists, must not be a directory. */
-static HRESULT check_destination(const char *path) {
-        _cleanup_free_ char *copy = strdup(path);
-        struct stat st;
-        const char *dir;
+/* The destination's folder must exist and be writable by the job's owner, checked with the owner's
+ * rights (files.h). The destination itself, if it exists, must not be a directory, FIFO, socket or
+ * device. *ret_temp_path (may be NULL) gets the file's temp path in the folder's canonical form:
+ * the only time symlinks in the path are followed (docs/decisions.md "Privilege separation"). */
+static HRESULT check_destination(const Job *j, const char *path, unsigned index, char **ret_temp_path) {
+        _cleanup_free_ char *folder = NULL, *canonical_local = NULL;
+        FsUser user = FS_USER_NULL;
+        int r;
 
-        if (!copy)
+        r = fs_user_init(&user, j->owner);
+        if (r >= 0)
+                r = files_check_destination(&user, path, &folder);
+        fs_user_done(&user);
+        switch (r) {
+        case 0:
+                break;
+        case -ENOENT: case -ENOTDIR: case -EISDIR: case -EINVAL: case -ELOOP: case -ENAMETOOLONG:
+                return E_INVALIDARG;
+        case -EACCES: case -EPERM: case -EROFS:
+                return E_ACCESSDENIED;   /* behaviour 62 */
+        default:
+                return hresult_from_errno(r);
+        }
+        if (!ret_temp_path)
+                return S_OK;
+        if (asprintf(&canonical_local, "%s/%s", streq(folder, "/") ? "" : folder, strrchr(path, '/') + 1) < 0)
                 return E_OUTOFMEMORY;
-        dir = dirname(copy);
-        if (stat(dir, &st) < 0)
-                return errno == ENOENT || errno == ENOTDIR ? E_INVALIDARG : hresult_from_errno(errno);
-        if (!S_ISDIR(st.st_mode))
-                return E_INVALIDARG;
-        if (access(dir, W_OK | X_OK) < 0)
-                return E_ACCESSDENIED;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                return E_INVALIDARG;
-        return S_OK;
+        r = job_file_temp_path(canonical_local, &j->id, index, ret_temp_path);
+        return r < 0 ? hresult_from_errno(r) : S_OK;
 }
 
 HRESULT queue_create_job(Manager *m, const char *display_name, uint32_t type, uid_t uid, Job **ret) {
@@ -111,7 +143,7 @@ HRESULT queue_create_job(Manager *m, const char *display_name, uint32_t type, ui
         HRESULT hr;
         int r;
 
-        hr = queue_check_display_name(display_name);
+        hr = queue_check_display_name(&m->limits, display_name);
         if (FAILED(hr))
                 return hr;
         if (type != BG_JOB_TYPE_DOWNLOAD)
@@ -125,9 +157,9 @@ HRESULT queue_create_job(Manager *m, const char *display_name, uint32_t type, ui
                         per_user++;
         }
         /* root and services are exempt from the per-user limit, as administrators are in BITS */
-        if (uid != 0 && per_user >= JOBS_PER_USER_MAX)
+        if (uid != 0 && per_user >= m->limits.max_jobs_per_user)
                 return BG_E_TOO_MANY_JOBS_PER_USER;
-        if (per_machine >= JOBS_PER_MACHINE_MAX)
+        if (per_machine >= m->limits.max_jobs_per_machine)
                 return BG_E_TOO_MANY_JOBS_PER_MACHINE;
 
         r = sd_id128_randomize(&id);
@@ -168,29 +200,46 @@ static HRESULT add_files(Manager *m, Job *j, const char *file_id, const FileSpec
                 return hr;
         if (n_files == 0)
                 return E_INVALIDARG;
-        if (j->n_files + n_files > JOB_FILES_MAX)
+        if (n_files > m->limits.max_files_per_job || j->n_files + n_files > m->limits.max_files_per_job)
                 return BG_E_TOO_MANY_FILES_IN_JOB;
+        if (n_ranges > m->limits.max_ranges_per_file)
+                return BG_E_TOO_MANY_RANGES_IN_FILE;
 
         for (size_t i = 0; i < n_files; i++) {
-                hr = queue_check_url(files[i].remote_url);
+                hr = queue_check_url(&m->limits, files[i].remote_url);
                 if (FAILED(hr))
                         return hr;
                 if (!files[i].local_path)
                         continue;  /* DO Job2::AddFile: the destination comes later */
-                hr = queue_check_local_path(files[i].local_path);
+                hr = queue_check_local_path(&m->limits, files[i].local_path);
                 if (FAILED(hr))
                         return hr;
-                hr = check_destination(files[i].local_path);
+                hr = check_destination(j, files[i].local_path, 0, NULL);
                 if (FAILED(hr))
                         return hr;
         }
 
         for (; added < n_files; added++) {
+                JobFile *f;
+
                 r = job_add_file(j, file_id ?: "", files[added].remote_url, files[added].local_path ?: "",
                                  ranges, n_ranges, file_size, NULL);
                 if (r < 0) {
                         hr = r == -E2BIG ? BG_E_TOO_MANY_FILES_IN_JOB : hresult_from_errno(r);
                         goto undo;
+                }
+                /* The temp file lives in the folder's canonical form, resolved now (files.h). */
+                f = j->files[j->n_files - 1];
+                if (files[added].local_path) {
+                        char *temp = NULL;
+
+                        hr = check_destination(j, files[added].local_path, f->index, &temp);
+                        if (FAILED(hr)) {
+                                added++;
+                                goto undo;
+                        }
+                        free(f->temp_path);
+                        f->temp_path = temp;
                 }
         }
 
@@ -239,9 +288,12 @@ HRESULT queue_job_add_file_with_ranges(Manager *m, Job *j, const char *file_id, 
          * DownloadSinkFilePath; "" from a client is refused (behaviour 61). */
         if (local_path && !local_path[0])
                 return E_INVALIDARG;
-        if (!file_id || utf8_length(file_id) < 0 || strlen(file_id) > JOB_URL_MAX)
+        if (!file_id || strnlen(file_id, m->limits.max_url_length + 1) > m->limits.max_url_length ||
+            utf8_length(file_id) < 0)
                 return E_INVALIDARG;
         /* [DESIGN] rangeCount 0 means the whole file, as in IDeliveryOptimizationJob2::AddFile. */
+        if (n_ranges > m->limits.max_ranges_per_file)
+                return BG_E_TOO_MANY_RANGES_IN_FILE;
         hr = ranges_validate(ranges, n_ranges);
         if (FAILED(hr))
                 return hr;
@@ -299,42 +351,28 @@ HRESULT queue_job_suspend(Manager *m, Job *j) {
         return S_OK;
 }
 
-/* fsync a file's folder so that a rename or unlink in it is durable. */
-static int fsync_parent(const char *path) {
-        _cleanup_free_ char *copy = strdup(path);
-        _cleanup_close_ int fd = -EBADF;
-
-        if (!copy)
-                return -ENOMEM;
-        fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (fsync(fd) < 0)
-                return -errno;
-        return 0;
-}
-
 /* Delete the temp files of every file not delivered. Returns false when one could not be deleted. */
 static bool delete_temp_files(Job *j) {
         bool ok = true;
 
+        FsUser user = FS_USER_NULL;
+        int r, init;
+
+        init = fs_user_init(&user, j->owner);   /* failed: touch nothing (fail closed) */
         for (size_t i = 0; i < j->n_files; i++) {
                 JobFile *f = j->files[i];
 
-                if (f->completed)
+                if (f->completed || !f->temp_path[0])
                         continue;
-                if (unlink(f->temp_path) < 0 && errno != ENOENT) {
-                        int saved = errno;
-                        struct stat st;
-
-                        /* On a read-only file system unlink() fails with EROFS even for a file that
-                         * was never created: only a file that is still there was not deleted. */
-                        if (lstat(f->temp_path, &st) < 0 && errno == ENOENT)
-                                continue;
-                        log_warning_errno(saved, "Failed to delete '%s': %m", f->temp_path);
+                /* With the owner's rights, in the folder reached without symlinks; a symlink at
+                 * the temp name is removed, never followed (files.h). */
+                r = init < 0 ? init : files_unlink_temp(&user, f->temp_path);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to delete '%s': %m", f->temp_path);
                         ok = false;
                 }
         }
+        fs_user_done(&user);
         return ok;
 }
 
@@ -366,9 +404,14 @@ HRESULT queue_job_complete(Manager *m, Job *j) {
         HRESULT hr;
         int r;
 
+        _cleanup_(fs_user_done) FsUser user = FS_USER_NULL;
+
         hr = check_method(j, JOB_METHOD_COMPLETE, &next);
         if (FAILED(hr))
                 return hr;
+        r = fs_user_init(&user, j->owner);
+        if (r < 0)
+                return hresult_from_errno(r);
         /* Only files fully transferred before this call are kept: the one downloading is dropped. */
         if (j->transfer)
                 transfer_abort(j->transfer);
@@ -382,18 +425,16 @@ HRESULT queue_job_complete(Manager *m, Job *j) {
                         partial = true;
                         continue;
                 }
-                /* The temp file was fsync'ed when its last byte arrived; rename() replaces an
-                 * existing destination atomically, then the folder is fsync'ed. */
-                if (rename(f->temp_path, f->local_path) < 0) {
-                        r = -errno;
+                /* The temp file was fsync'ed when its last byte arrived; the rename replaces an
+                 * existing destination atomically (a symlink there is replaced, not followed), then
+                 * the folder is fsync'ed; with the owner's rights, without symlinks (files.h). */
+                r = files_deliver(&user, f->temp_path, f->local_path);
+                if (r < 0) {
                         log_warning_errno(r, "Failed to rename '%s' to '%s': %m", f->temp_path, f->local_path);
                         /* T15: files already renamed stay available; the job stays as it is. */
                         (void) store_save_file_progress(m->store, f);
                         return hresult_from_errno(r);
                 }
-                r = fsync_parent(f->local_path);
-                if (r < 0)
-                        log_warning_errno(r, "Failed to fsync the folder of '%s', continuing: %m", f->local_path);
                 f->completed = true;
                 if (store_save_file_progress(m->store, f) < 0)
                         log_warning("Failed to record that '%s' was delivered, continuing.", f->local_path);
@@ -427,7 +468,7 @@ static HRESULT set_string(Manager *m, Job *j, JobMethod method, char **field, co
 }
 
 HRESULT queue_job_set_display_name(Manager *m, Job *j, const char *name) {
-        HRESULT hr = queue_check_display_name(name);
+        HRESULT hr = queue_check_display_name(&m->limits, name);
 
         if (FAILED(hr))
                 return hr;
@@ -439,10 +480,14 @@ HRESULT queue_job_set_description(Manager *m, Job *j, const char *text) {
 
         if (!text)
                 return E_INVALIDARG;
+        /* Bounded before the O(n) UTF-8 walk: a character is at most 4 bytes. */
+        if (strnlen(text, (size_t) m->limits.max_description_length * 4 + 1) >
+            (size_t) m->limits.max_description_length * 4)
+                return BG_E_STRING_TOO_LONG;
         n = utf8_length(text);
         if (n < 0)
                 return E_INVALIDARG;
-        if ((size_t) n > JOB_DESCRIPTION_MAX)
+        if ((size_t) n > m->limits.max_description_length)
                 return BG_E_STRING_TOO_LONG;
         return set_string(m, j, JOB_METHOD_SET_DESCRIPTION, &j->description, text);
 }
@@ -555,7 +600,7 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
         char *copy;
         HRESULT hr;
 
-        hr = queue_check_url(url);
+        hr = queue_check_url(&m->limits, url);
         if (FAILED(hr))
                 return hr;
         if (index >= j->n_files)
@@ -579,8 +624,8 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
         return S_OK;
 }
 
-HRESULT queue_check_destination(const char *path) {
-        return check_destination(path);
+HRESULT queue_check_destination(const Job *j, const char *path, unsigned index, char **ret_temp_path) {
+        return check_destination(j, path, index, ret_temp_path);
 }
 
 /* T17: a job neither completed nor cancelled 30 days after its creation is cancelled by the service

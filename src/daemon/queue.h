@@ -39,13 +39,23 @@ HRESULT queue_job_set_remote_name(Manager *m, Job *j, uint32_t index, const char
 /* BITS IBackgroundCopyJobHttpOptions::SetSecurityFlags: only the redirect policy bits are honoured. */
 HRESULT queue_job_set_security_flags(Manager *m, Job *j, uint32_t flags);
 
-/* Validation shared with the bus layer. */
-HRESULT queue_check_display_name(const char *name);
-HRESULT queue_check_url(const char *url);
-HRESULT queue_check_local_path(const char *path);
-/* The destination's folder exists and the job's owner may write it (E_ACCESSDENIED otherwise); the
- * destination is not a directory (E_INVALIDARG). */
-HRESULT queue_check_destination(const char *path);
+/* Validation shared with the bus layer, against the configured limits (`l` NULL: LIMITS_DEFAULT).
+ * Pure functions (fuzzed by fuzz/fuzz-url-check.c); docs/decisions.md "Hostile input" says why each
+ * rule exists.
+ *   display name: UTF-8, at most max_display_name_length characters, else E_INVALIDARG;
+ *   URL: at most max_url_length bytes, UTF-8, no byte <= 0x20 or 0x7f, parsed by curl, scheme http or
+ *        https, a host, no user name or password ("user:pass@"), else E_INVALIDARG;
+ *   local path: absolute, at most max_local_path_length bytes, UTF-8, no control characters, no
+ *        "//", "/./", "/../" or trailing "/" (nor "." / ".." at the end), no wildcards, else
+ *        E_INVALIDARG. */
+HRESULT queue_check_display_name(const Limits *l, const char *name);
+HRESULT queue_check_url(const Limits *l, const char *url);
+HRESULT queue_check_local_path(const Limits *l, const char *path);
+/* The destination's folder exists and the job's owner may write it (E_ACCESSDENIED otherwise),
+ * checked with the owner's rights; the destination is not a directory, FIFO, socket or device
+ * (E_INVALIDARG). *ret_temp_path (may be NULL) gets file `index`'s temp path in the folder's
+ * canonical form (symlinks resolved now, never again: files.h). */
+HRESULT queue_check_destination(const Job *j, const char *path, unsigned index, char **ret_temp_path);
 
 /* The local path is NULL for IDeliveryOptimizationJob2::AddFile: the file then has no destination
  * (local_path "") until job_props_file_set(DownloadSinkFilePath); Resume answers

@@ -19,7 +19,7 @@ HRESULT ranges_validate(const BG_FILE_RANGE *ranges, size_t n) {
                 return S_OK;
         if (!ranges)
                 return E_INVALIDARG;
-        if (n > JOB_RANGES_MAX)
+        if (n > LIMIT_RANGES_PER_FILE_CEILING)   /* the configured limit is queue.c's */
                 return BG_E_TOO_MANY_RANGES_IN_FILE;
 
         for (size_t i = 0; i < n; i++) {

@@ -14,7 +14,7 @@
 /* S_OK, or: DO_E_INVALID_RANGE (InitialOffset == BG_LENGTH_TO_EOF, Length 0, offset + length
  * overflowing), DO_E_OVERLAPPING_RANGES (duplicates or overlaps, checked on the ranges sorted by
  * offset, so two ranges at one offset overlap whatever their lengths), BG_E_TOO_MANY_RANGES_IN_FILE
- * (more than JOB_RANGES_MAX). Overlaps are reported before zero lengths, as DO's own example
+ * (more than LIMIT_RANGES_PER_FILE_CEILING; queue.c checks the configured limit first). Overlaps are reported before zero lengths, as DO's own example
  * {100,5},{100,0} expects. */
 HRESULT ranges_validate(const BG_FILE_RANGE *ranges, size_t n);
 

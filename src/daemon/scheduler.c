@@ -6,7 +6,9 @@
  *     priority first, then first-queued first (queued_seq);
  *   - a queued background job pre-empts a running one of strictly lower priority when no slot is
  *     free (T5: the pre-empted job goes back to QUEUED, its bytes checkpointed);
- *   - files of one job go one at a time in the order added.
+ *   - files of one job go one at a time in the order added;
+ *   - at most Limits.max_connections jobs transfer at once, all priorities together (dosvc.conf
+ *     MaxConnections: each transferring job holds one connection); a job without a slot waits.
  * A pass runs from a deferred event source, so a burst of changes (a client resuming 50 jobs)
  * costs one pass. */
 #include <errno.h>
@@ -252,7 +254,7 @@ static int compare_queued(const void *a, const void *b) {
 static void scheduler_pass(Manager *m) {
         _cleanup_free_ Job **queued = NULL;
         size_t n_queued = 0;
-        unsigned running_bg = 0;
+        unsigned running_bg = 0, running = 0;
 
         queued = calloc(m->n_jobs ?: 1, sizeof(Job *));
         if (!queued) {
@@ -265,8 +267,11 @@ static void scheduler_pass(Manager *m) {
 
                 if (j->state == BG_JOB_STATE_QUEUED)
                         queued[n_queued++] = j;
-                else if (job_state_is_running(j->state) && job_is_background(j))
-                        running_bg++;
+                else if (job_state_is_running(j->state)) {
+                        running++;
+                        if (job_is_background(j))
+                                running_bg++;
+                }
         }
         qsort(queued, n_queued, sizeof(Job *), compare_queued);
 
@@ -274,12 +279,16 @@ static void scheduler_pass(Manager *m) {
                 Job *j = queued[i];
 
                 if (!job_is_background(j)) {
+                        if (running >= m->limits.max_connections)
+                                break;  /* sorted: FOREGROUND first, and nobody else fits either */
                         scheduler_start_job(m, j);
+                        running++;
                         continue;
                 }
-                if (running_bg < m->max_background_transfers) {
+                if (running_bg < m->max_background_transfers && running < m->limits.max_connections) {
                         scheduler_start_job(m, j);
                         running_bg++;
+                        running++;
                         continue;
                 }
 

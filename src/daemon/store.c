@@ -740,7 +740,7 @@ static int load_files(Store *s, sqlite3_stmt *st, Job *j) {
 
                 blob = sqlite3_column_blob(st, 5);
                 blob_size = sqlite3_column_bytes(st, 5);
-                if (blob_size % 16 != 0 || (size_t) blob_size / 16 > JOB_RANGES_MAX) {
+                if (blob_size % 16 != 0 || (size_t) blob_size / 16 > LIMIT_RANGES_PER_FILE_CEILING) {
                         r = log_error_errno(-EBADMSG, "Store %s: job %s: file %zu has a malformed range list.",
                                             s->path, buf, j->n_files);
                         goto out;
@@ -838,7 +838,7 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
             !value_in(priority, BG_JOB_PRIORITY_FOREGROUND, BG_JOB_PRIORITY_LOW) ||
             !value_in(context, BG_ERROR_CONTEXT_NONE, BG_ERROR_CONTEXT_REMOTE_APPLICATION) ||
             !value_in(hresult, 0, UINT32_MAX) || !value_in(owner, 0, (uid_t) -1 - 1) ||
-            !value_in(file_index, -1, JOB_FILES_MAX - 1) || !value_in(cost_flags, 0, UINT32_MAX) ||
+            !value_in(file_index, -1, LIMIT_FILES_PER_JOB_CEILING - 1) || !value_in(cost_flags, 0, UINT32_MAX) ||
             !value_in(security_flags, 0, UINT32_MAX))
                 return log_error_errno(-EBADMSG, "Store %s: job %s has an unknown type, state, priority, "
                                        "flags or error value, ignoring it.", s->path, id_text);

@@ -49,7 +49,8 @@ struct Transfer {
         Manager *m;
         JobFile *file;
         CURL *easy;
-        int fd;
+        int fd;                            /* the temp file, read-write (files_open_temp) */
+        FsUser user;                       /* whose rights the temp file is handled with */
 
         uint64_t offset;                   /* local offset of the first byte asked for */
         uint64_t remote_first;             /* remote offset asked for */
@@ -93,6 +94,7 @@ static Transfer *transfer_free(Transfer *t) {
         curl_slist_free_all(t->request_headers);
         EVP_MD_CTX_free(t->sha);
         safe_close(t->fd);
+        fs_user_done(&t->user);
         free(t->refused_why);
         free(t->headers);
         if (t->file) {
@@ -128,7 +130,9 @@ static int transfer_checkpoint(Transfer *t) {
         }
         /* Someone deleted the temp file (or its folder) under us: the bytes went to an orphan inode.
          * Nothing on disk is ours any more, so the file starts over. */
-        if (fstat(t->fd, &st) >= 0 && st.st_nlink == 0) {
+        if ((fstat(t->fd, &st) >= 0 && st.st_nlink == 0) ||
+            files_temp_is_linked(&t->user, f->temp_path, t->fd) == 0) {
+                /* …or moved away: its folder renamed, or swapped for a symlink (never followed). */
                 transfer_refuse(t, BG_E_LOCAL_FILE_CHANGED, BG_ERROR_CONTEXT_LOCAL_FILE,
                                 "the temporary file was deleted during the transfer");
                 f->bytes_written = f->bytes_durable = 0;
@@ -430,12 +434,8 @@ static bool transfer_verify(Transfer *t) {
                 return true;
         if (t->sha && EVP_DigestFinal_ex(t->sha, digest, &n) == 1 && n == 32)
                 r = 0;
-        else {
-                int rfd = open(f->temp_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-                r = rfd < 0 ? -errno : hash_file(rfd, f->bytes_written, digest);
-                safe_close(rfd);
-        }
+        else
+                r = hash_file(t->fd, f->bytes_written, digest);   /* the very file we wrote, never a path */
         if (r < 0) {
                 t->local_errno = -r;
                 return false;
@@ -690,38 +690,52 @@ static int transfer_set_options(Transfer *t) {
 
 int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
         _cleanup_close_ int fd = -EBADF;
+        FsUser user = FS_USER_NULL;
         Transfer *t;
         struct stat st;
         int r;
 
         /* 0666 & ~umask, like any program creating a file; the temp name is hidden and unique to
-         * the job and index, and O_NOFOLLOW keeps us from writing through a planted symlink. */
-        fd = open(f->temp_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-        if (fd < 0)
+         * the job and index. With the owner's rights, in the folder resolved without symlinks,
+         * never through a planted symlink, FIFO, device or hard link (files.h). */
+        r = fs_user_init(&user, f->job->owner);
+        if (r < 0)
+                return r;
+        r = files_open_temp(&user, f->temp_path, true, &fd);
+        if (r < 0) {
+                fs_user_done(&user);
+                return r;
+        }
+        if (fstat(fd, &st) < 0) {
+                fs_user_done(&user);
                 return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EEXIST;
+        }
 
         /* Bytes past the stored offset were never fsync'ed: cut them off. A file shorter than the
          * offset (truncated under us) continues from what is really there. */
         if ((uint64_t) st.st_size > f->bytes_durable) {
-                if (ftruncate(fd, (off_t) f->bytes_durable) < 0)
+                if (ftruncate(fd, (off_t) f->bytes_durable) < 0) {
+                        fs_user_done(&user);
                         return -errno;
+                }
         } else if ((uint64_t) st.st_size < f->bytes_durable)
                 f->bytes_durable = (uint64_t) st.st_size;
         f->bytes_written = f->bytes_durable;
-        if (lseek(fd, (off_t) f->bytes_durable, SEEK_SET) < 0)
+        if (lseek(fd, (off_t) f->bytes_durable, SEEK_SET) < 0) {
+                fs_user_done(&user);
                 return -errno;
+        }
 
         t = calloc(1, sizeof *t);
-        if (!t)
+        if (!t) {
+                fs_user_done(&user);
                 return -ENOMEM;
+        }
         *t = (Transfer) {
                 .m = m,
                 .file = f,
                 .fd = TAKE_FD(fd),
+                .user = user,
                 .offset = f->bytes_durable,
                 .writeback_start = f->bytes_durable,
                 .last_checkpoint = now_monotonic_usec(),

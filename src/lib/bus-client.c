@@ -17,7 +17,15 @@
  * restarted, or exited when idle) reopens the connection once — restarting the daemon in user mode —
  * and sends the call again. If the daemon died after executing the call but before replying, the
  * call runs twice; every method is either idempotent or answers the second time with a state error.
- * After fork() the child drops its parent's connection and opens its own. */
+ * After fork() the child drops its parent's connection and opens its own.
+ *
+ * System mode ($DOSVC_SYSTEM=1, doadmin --system): the connection goes to the system bus
+ * ($DOSVC_SYSTEM_BUS_ADDRESS when set) as an ordinary bus client (Hello, a unique name), every call
+ * is addressed to org.dosvc1, and no daemon is ever started: the system service is systemd's (bus
+ * activation) or the administrator's business. A service that is absent (ServiceUnknown,
+ * NameHasNoOwner) or that dies mid-call (NoReply) is DO_E_NO_SERVICE. The daemon restarting does not
+ * close our connection to the bus; job paths stay valid, so the next call simply reaches the new
+ * daemon. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,6 +42,7 @@
 static pthread_mutex_t bus_mutex = PTHREAD_MUTEX_INITIALIZER;
 static sd_bus *bus;                /* guarded by bus_mutex */
 static pid_t bus_pid;              /* the process that opened `bus` */
+static const char *bus_destination; /* guarded by bus_mutex: BUS_SYSTEM_NAME in system mode, else NULL */
 
 static const char *strna(const char *s) {
         return s ?: "n/a";
@@ -69,7 +78,10 @@ HRESULT bus_error_to_hresult(const sd_bus_error *error, int r) {
                 if (streq(error->name, SD_BUS_ERROR_NO_MEMORY))
                         return E_OUTOFMEMORY;
                 if (streq(error->name, SD_BUS_ERROR_NO_REPLY) || streq(error->name, SD_BUS_ERROR_TIMEOUT) ||
-                    streq(error->name, SD_BUS_ERROR_DISCONNECTED) || streq(error->name, SD_BUS_ERROR_NO_SERVER))
+                    streq(error->name, SD_BUS_ERROR_DISCONNECTED) || streq(error->name, SD_BUS_ERROR_NO_SERVER) ||
+                    /* system mode: org.dosvc1 is not on the bus (and cannot be activated) */
+                    streq(error->name, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                    streq(error->name, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
                         return DO_E_NO_SERVICE;
                 /* Local failures come as "System.Error.<ERRNO>": judge them by r below. Any other
                  * remote error name is not ours. */
@@ -107,6 +119,47 @@ static int bus_open(const char *address, sd_bus **ret) {
         return 0;
 }
 
+int bus_client_open(const char *description, sd_bus **ret, const char **ret_destination) {
+        _cleanup_(sd_bus_unrefp) sd_bus *b = NULL;
+        _cleanup_free_ char *address = NULL;
+        const char *system_address;
+        int r;
+
+        if (!paths_system_mode()) {
+                r = paths_bus_address(&address);
+                if (r < 0)
+                        return r;
+                r = bus_open(address, &b);
+                if (r < 0)
+                        return r;
+                (void) sd_bus_set_description(b, description);
+                *ret = TAKE_PTR(b);
+                *ret_destination = NULL;
+                return 0;
+        }
+
+        system_address = getenv("DOSVC_SYSTEM_BUS_ADDRESS");
+        if (system_address && system_address[0]) {
+                r = sd_bus_new(&b);
+                if (r < 0)
+                        return r;
+                r = sd_bus_set_address(b, system_address);
+                if (r < 0)
+                        return r;
+                (void) sd_bus_set_description(b, description);
+                r = sd_bus_set_bus_client(b, true);
+                if (r < 0)
+                        return r;
+                r = sd_bus_start(b);
+        } else
+                r = sd_bus_open_system_with_description(&b, description);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(b);
+        *ret_destination = BUS_SYSTEM_NAME;
+        return 0;
+}
+
 typedef struct ConnectContext {
         const char *address;
 } ConnectContext;
@@ -137,6 +190,19 @@ static HRESULT connect_locked(void) {
         if (bus && bus_pid == getpid() && sd_bus_is_open(bus) > 0)
                 return S_OK;
         drop_locked();
+
+        if (paths_system_mode()) {
+                /* The system service is never started by us. */
+                r = bus_client_open("dosvc", &bus, &bus_destination);
+                if (r < 0) {
+                        lib_debug_errno(r, "Failed to connect to the system bus: %m");
+                        return r == -ENOMEM ? E_OUTOFMEMORY : DO_E_NO_SERVICE;
+                }
+                bus_pid = getpid();
+                lib_debug("Connected to the system bus, service " BUS_SYSTEM_NAME);
+                return S_OK;
+        }
+        bus_destination = NULL;
 
         /* An explicit address names a daemon someone else runs: never start one for it. */
         env = getenv("DOSVC_BUS_ADDRESS");
@@ -185,7 +251,7 @@ static HRESULT call_once_locked(const char *path, const char *interface, const c
         if (FAILED(hr))
                 return hr;
 
-        r = sd_bus_message_new_method_call(bus, &m, NULL, path, interface, member);
+        r = sd_bus_message_new_method_call(bus, &m, bus_destination, path, interface, member);
         if (r < 0)
                 /* -EINVAL: not a valid object path (a proxy never builds one) */
                 return r == -ENOMEM ? E_OUTOFMEMORY : E_INVALIDARG;

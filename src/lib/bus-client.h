@@ -16,6 +16,7 @@
 #include <systemd/sd-bus.h>
 #include <deliveryoptimization.h>
 
+#define BUS_SYSTEM_NAME "org.dosvc1"            /* the system service's well-known name */
 #define BUS_MANAGER_PATH "/org/dosvc1"
 #define BUS_MANAGER_INTERFACE "org.dosvc1.Manager"
 #define BUS_JOB_INTERFACE "org.dosvc1.Job"
@@ -25,6 +26,11 @@
  * call return E_OUTOFMEMORY for -ENOMEM, else E_UNEXPECTED (the reply did not match the contract). */
 typedef int (*BusBuildFunc)(sd_bus_message *m, void *userdata);
 typedef int (*BusParseFunc)(sd_bus_message *reply, void *userdata);
+
+/* Opens a new connection of its own (the callback thread's): in system mode ($DOSVC_SYSTEM=1) to the
+ * system bus or $DOSVC_SYSTEM_BUS_ADDRESS, as a bus client, *ret_destination = BUS_SYSTEM_NAME; else
+ * to the user-mode daemon's address, *ret_destination = NULL. Never starts a daemon. 0 or -errno. */
+int bus_client_open(const char *description, sd_bus **ret, const char **ret_destination);
 
 /* Opens the connection now unless it is open: $DOSVC_BUS_ADDRESS, else the user-mode socket, whose
  * daemon is started when none answers (spawn.c). S_OK, DO_E_NO_SERVICE, E_OUTOFMEMORY. */

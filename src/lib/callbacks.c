@@ -412,38 +412,66 @@ static int on_job_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
         return 0;
 }
 
+/* System mode: set when org.dosvc1 changes hands (the daemon stopped or restarted). The new daemon
+ * knows nothing of our subscription: signal_process() then reports the connection as lost, and
+ * the thread reconnects and subscribes again. Only the dispatch thread touches it. */
+static bool service_owner_changed;
+
+static int on_service_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        service_owner_changed = true;
+        return 0;
+}
+
 static int signal_connect(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *b = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *address = NULL;
+        _cleanup_free_ char *match = NULL;
+        const char *destination, *owner;
         int r;
 
         /* The method-call connection starts the daemon when none runs (user mode). */
         if (FAILED(bus_client_connect()))
                 return -ECONNREFUSED;
-        r = paths_bus_address(&address);
+        r = bus_client_open("dosvc-callbacks", &b, &destination);
         if (r < 0)
                 return r;
-        r = sd_bus_new(&b);
+        if (!destination) {
+                /* Local only: without a bus daemon nothing is sent for a match. */
+                r = sd_bus_add_match(b, NULL, CB_MATCH, on_job_signal, NULL);
+                if (r < 0)
+                        return r;
+                r = sd_bus_call_method(b, NULL, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "Subscribe", &error,
+                                       NULL, NULL);
+                if (r < 0)
+                        return lib_debug_errno(r, "Subscribe failed: %s", error.message ?: "-");
+                *ret = TAKE_PTR(b);
+                return 0;
+        }
+
+        /* System mode. The daemon sends our signals to our unique name; anyone on the bus may send us
+         * a signal too, so we accept them only from the unique name that answered Subscribe (a match
+         * on the well-known name would not be checked locally by sd-bus). Until the match exists,
+         * arriving signals wait in the connection's queue; none is lost. */
+        service_owner_changed = false;
+        r = sd_bus_add_match(b, NULL,
+                             "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                             "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='" BUS_SYSTEM_NAME "'",
+                             on_service_owner_changed, NULL);
         if (r < 0)
                 return r;
-        r = sd_bus_set_address(b, address);
-        if (r < 0)
-                return r;
-        (void) sd_bus_set_description(b, "dosvc-callbacks");
-        r = sd_bus_set_bus_client(b, false);
-        if (r < 0)
-                return r;
-        r = sd_bus_start(b);
-        if (r < 0)
-                return r;
-        /* Local only: without a bus daemon nothing is sent for a match. */
-        r = sd_bus_add_match(b, NULL, CB_MATCH, on_job_signal, NULL);
-        if (r < 0)
-                return r;
-        r = sd_bus_call_method(b, NULL, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "Subscribe", &error, NULL, NULL);
+        r = sd_bus_call_method(b, destination, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "Subscribe", &error,
+                               &reply, NULL);
         if (r < 0)
                 return lib_debug_errno(r, "Subscribe failed: %s", error.message ?: "-");
+        owner = sd_bus_message_get_sender(reply);
+        if (!owner)
+                return -EBADMSG;
+        if (asprintf(&match, CB_MATCH ",sender='%s'", owner) < 0)
+                return -ENOMEM;
+        r = sd_bus_add_match(b, NULL, match, on_job_signal, NULL);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(b);
         return 0;
 }
@@ -457,6 +485,8 @@ static int signal_process(sd_bus *b) {
                 r = sd_bus_process(b, NULL);
                 if (r < 0)
                         return r;
+                if (service_owner_changed)
+                        return -ECONNRESET;
                 if (r == 0)
                         break;
                 any = 1;

@@ -5,18 +5,17 @@
  * whose file object reads the file live. The snapshot keeps a reference on the job proxy for that.
  * Texts are English only: LanguageId must be 0, LANG_NEUTRAL with any sublanguage or any English
  * LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND). */
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hresult.h"
 #include "proxies.h"
+#include "unknown.h"
 #include "util.h"
 
 typedef struct DoError {
         IBackgroundCopyError iface;
-        uint32_t magic;
-        atomic_uint n_ref;
+        UnknownRef ref;
         DoJob *job;                        /* one reference */
         HRESULT hresult;
         BG_ERROR_CONTEXT context;
@@ -33,7 +32,7 @@ static void error_free(DoError *e) {
         free(e->description);
         free(e->context_description);
         free(e->protocol);
-        e->magic = 0;
+        e->ref.magic = 0;
         free(e);
 }
 
@@ -44,8 +43,7 @@ HRESULT error_snapshot_new(DoJob *j, const ErrorRecord *rec, IBackgroundCopyErro
         if (!e)
                 return E_OUTOFMEMORY;
         e->iface.lpVtbl = &error_vtbl;
-        e->magic = MAGIC_ERROR;
-        atomic_init(&e->n_ref, 1);
+        unknown_ref_init(&e->ref, MAGIC_ERROR);
         e->job = job_proxy_ref(j);
         e->hresult = rec->hresult;
         e->context = rec->context;
@@ -67,30 +65,19 @@ static DoError *error_from_this(IBackgroundCopyError *This) {
         if (!This)
                 return NULL;
         e = container_of(This, DoError, iface);
-        return proxy_magic_ok(e->magic, MAGIC_ERROR) ? e : NULL;
+        return unknown_ref_ok(&e->ref, MAGIC_ERROR) ? e : NULL;
 }
 
 static HRESULT error_QueryInterface(IBackgroundCopyError *This, REFIID riid, void **ppv) {
         DoError *e = error_from_this(This);
 
-        if (!ppv)
-                return E_POINTER;
-        *ppv = NULL;
-        if (!e)
-                return E_POINTER;
-        if (!riid)
-                return E_INVALIDARG;
-        if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IBackgroundCopyError))
-                return E_NOINTERFACE;
-        atomic_fetch_add_explicit(&e->n_ref, 1, memory_order_relaxed);
-        *ppv = &e->iface;
-        return S_OK;
+        return unknown_query_interface(e ? &e->ref : NULL, This, &IID_IBackgroundCopyError, riid, ppv);
 }
 
 static ULONG error_AddRef(IBackgroundCopyError *This) {
         DoError *e = error_from_this(This);
 
-        return e ? atomic_fetch_add_explicit(&e->n_ref, 1, memory_order_relaxed) + 1 : 0;
+        return unknown_add_ref(e ? &e->ref : NULL);
 }
 
 static ULONG error_Release(IBackgroundCopyError *This) {
@@ -99,7 +86,7 @@ static ULONG error_Release(IBackgroundCopyError *This) {
 
         if (!e)
                 return 0;
-        n = atomic_fetch_sub_explicit(&e->n_ref, 1, memory_order_acq_rel) - 1;
+        n = unknown_release(&e->ref);
         if (n == 0)
                 error_free(e);
         return n;

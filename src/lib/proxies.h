@@ -10,6 +10,7 @@
  *                 a (job, index) pair that reads the file live from the daemon
  *   enum-files.c  IEnumBackgroundCopyFiles over a snapshot of the job's file indices
  *   enum-jobs.c   IEnumBackgroundCopyJobs over a snapshot of EnumJobs
+ *   enum-snapshot.c  the enumerator logic both share (Next/Skip/Reset/Clone/GetCount)
  *   error.c       IBackgroundCopyError, a snapshot of the job's error record
  * Constructors return S_OK or E_OUTOFMEMORY and hand over one reference. */
 #pragma once

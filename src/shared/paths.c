@@ -1,8 +1,9 @@
-/* paths.c: the runtime and state directories of a user-mode instance (see paths.h). */
+/* paths.c: the runtime and state directories of a user-mode or system instance (see paths.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,4 +130,44 @@ int paths_bus_address(char **ret) {
                 return -ENOMEM;
         *ret = p;
         return 0;
+}
+
+/* systemd passes StateDirectory=/RuntimeDirectory= as absolute paths, ':'-separated when a unit
+ * names several: ours names one, so the first entry is it. */
+static int system_dir(const char *own_env, const char *systemd_env, const char *fallback, char **ret) {
+        const char *v = getenv(own_env);
+        char *p;
+        int r;
+
+        if (v && v[0] == '/')
+                p = strdup(v);
+        else if ((v = getenv(systemd_env)) && v[0] == '/')
+                p = strndup(v, strcspn(v, ":"));
+        else
+                p = strdup(fallback);
+        if (!p)
+                return -ENOMEM;
+        r = mkdir_parents(p, 0700);
+        if (r >= 0)
+                r = make_private_dir(p);
+        if (r < 0) {
+                free(p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
+int paths_system_runtime_dir(char **ret) {
+        return system_dir("DOSVC_RUNTIME_DIRECTORY", "RUNTIME_DIRECTORY", "/run/dosvc", ret);
+}
+
+int paths_system_state_dir(char **ret) {
+        return system_dir("DOSVC_STATE_DIRECTORY", "STATE_DIRECTORY", "/var/lib/dosvc", ret);
+}
+
+bool paths_system_mode(void) {
+        const char *v = getenv("DOSVC_SYSTEM");
+
+        return v && (strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0);
 }

@@ -7,6 +7,8 @@
  * All functions return 0 or -errno and hand back a malloc'ed string. */
 #pragma once
 
+#include <stdbool.h>
+
 /* The runtime dir, created (mode 0700) when missing. Refuses (-EPERM) a directory that is not ours or
  * is accessible by others: the socket inside must not be reachable by another user. */
 int paths_runtime_dir(char **ret);
@@ -16,3 +18,12 @@ int paths_state_dir(char **ret);
 int paths_runtime_file(const char *name, char **ret);
 /* "unix:path=<runtime dir>/bus", or $DOSVC_BUS_ADDRESS when set. */
 int paths_bus_address(char **ret);
+
+/* System mode (dosvc --system, docs/decisions.md "System mode"): the daemon's directories, created
+ * (mode 0700, owned by the daemon's euid) when missing:
+ *   runtime dir: $DOSVC_RUNTIME_DIRECTORY, else systemd's $RUNTIME_DIRECTORY, else /run/dosvc
+ *   state dir:   $DOSVC_STATE_DIRECTORY, else systemd's $STATE_DIRECTORY, else /var/lib/dosvc */
+int paths_system_runtime_dir(char **ret);
+int paths_system_state_dir(char **ret);
+/* Whether clients use the system service: $DOSVC_SYSTEM is 1 (or yes/true). */
+bool paths_system_mode(void);

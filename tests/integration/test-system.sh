@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# test-system.sh: dosvc --system on a private system-like bus, used by two non-root users and root.
+#
+# A private dbus-daemon with the system bus's deny-by-default policy plus our data/org.dosvc1.conf; the
+# daemon runs as root with `dosvc --system` on it (DOSVC_SYSTEM_BUS_ADDRESS, state and runtime dirs in
+# the temp dir); two throw-away users (useradd dosvc-t-<random>-a/-b, deleted with userdel -r in the
+# trap) use it through `doadmin --system`, busctl and the C helper system-helper (callbacks). Checks:
+#   - the name is root's: a second daemon fails clearly, a non-root one is refused by the policy;
+#   - the matrix "every org.dosvc1.Job method and property x another non-root user": E_ACCESSDENIED,
+#     through doadmin (every verb that takes a job) and through busctl (every method the object has,
+#     Properties Get/GetAll/Set, Introspect);
+#   - enumeration leaks nothing: B's list, list --json and the object tree hold none of A's ids or
+#     names; list --all-users is refused for B and shows everybody's jobs to root;
+#   - root may act on A's job: set*, suspend, resume, cancel, complete, takeownership;
+#   - a transfer for A lands in a directory owned by A, and the file is owned by A;
+#   - job signals reach A's callback on the system bus (unicast to the subscriber);
+#   - data/dosvc.service passes systemd-analyze verify.
+# Needs root (useradd, setpriv), dbus-daemon, busctl and nginx; exits 77 (skipped) otherwise.
+#
+# Environment (set by meson): DOADMIN, DOSVC_DAEMON, SYSTEM_HELPER, DBUS_POLICY, DOSVC_UNIT (the built
+# dosvc.service, checked with systemd-analyze verify when that is installed).
+set -eu
+set -o pipefail
+
+skip() { echo "SKIP: $*"; exit 77; }
+[[ $(id -u) -eq 0 ]] || skip "system mode tests need root (useradd, setpriv, a root daemon)"
+for tool in dbus-daemon busctl setpriv useradd userdel nginx curl python3; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed"
+done
+: "${DOADMIN:?}" "${DOSVC_DAEMON:?}" "${SYSTEM_HELPER:?}" "${DBUS_POLICY:?}"
+DOADMIN=$(realpath "$DOADMIN")
+DOSVC_DAEMON=$(realpath "$DOSVC_DAEMON")
+SYSTEM_HELPER=$(realpath "$SYSTEM_HELPER")
+DBUS_POLICY=$(realpath "$DBUS_POLICY")
+unset DOSVC_BUS_ADDRESS DOSVC_SYSTEM
+
+WORK=$(mktemp -d /tmp/test-system.XXXXXXXX)
+chmod 0755 "$WORK"   # the users must reach the bus socket and their homes inside
+SUFFIX=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+USER_A="dosvc-t-$SUFFIX-a"
+USER_B="dosvc-t-$SUFFIX-b"
+USERS_MADE=()
+BUS_PID=
+DAEMON_PID=
+NGINX_PID=
+FAILURES=0
+
+cleanup() {
+    set +e
+    [[ -n "$DAEMON_PID" ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+    [[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+    [[ -n "$BUS_PID" ]] && kill "$BUS_PID" 2>/dev/null
+    for u in "${USERS_MADE[@]}"; do
+        userdel -r "$u" 2>/dev/null || userdel "$u"
+    done
+    [[ -f "$WORK/dosvc.log" ]] && tail -n 40 "$WORK/dosvc.log"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; FAILURES=$((FAILURES + 1)); }
+
+# --- the unit file --------------------------------------------------------------------------------
+# systemd-analyze verify, on a copy that starts the binary we built (the installed path may not exist).
+if [[ -n "${DOSVC_UNIT:-}" ]] && command -v systemd-analyze >/dev/null; then
+    mkdir "$WORK/unit"
+    sed "s|^ExecStart=.*|ExecStart=$DOSVC_DAEMON --system|" "$DOSVC_UNIT" >"$WORK/unit/dosvc.service"
+    if systemd-analyze verify --man=no "$WORK/unit/dosvc.service" >"$WORK/verify" 2>&1 && [[ ! -s "$WORK/verify" ]]; then
+        ok "systemd-analyze verify dosvc.service: clean"
+    else fail "systemd-analyze verify dosvc.service: $(cat "$WORK/verify")"; fi
+fi
+
+# --- the bus ---------------------------------------------------------------------------------------
+# The system bus's own default policy (Debian's system.conf), then our policy file, as installed.
+cat >"$WORK/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$WORK/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+  <include>$DBUS_POLICY</include>
+</busconfig>
+EOF
+dbus-daemon --config-file="$WORK/bus.conf" --fork --print-pid=1 >"$WORK/bus.pid"
+BUS_PID=$(cat "$WORK/bus.pid")
+ADDR="unix:path=$WORK/bus"
+for ((i = 0; i < 100; i++)); do [[ -S "$WORK/bus" ]] && break; sleep 0.05; done
+export DOSVC_SYSTEM_BUS_ADDRESS="$ADDR"
+
+# --- users -----------------------------------------------------------------------------------------
+for u in "$USER_A" "$USER_B"; do
+    useradd --create-home --home-dir "$WORK/home-${u: -1}" --user-group --shell /bin/sh "$u"
+    USERS_MADE+=("$u")
+done
+HOME_A="$WORK/home-a"
+UID_A=$(id -u "$USER_A")
+
+# as USER CMD...: run CMD as USER (real and effective ids, its groups), in system mode.
+as() {
+    local u=$1
+    shift
+    setpriv --reuid "$u" --regid "$u" --init-groups \
+        env HOME="$WORK/home-${u: -1}" DOSVC_SYSTEM=1 DOSVC_SYSTEM_BUS_ADDRESS="$ADDR" "$@"
+}
+# status_of CMD...: CMD's exit status; its stdout goes to $WORK/out, its stderr to $WORK/err.
+status_of() {
+    local rc=0
+    "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    echo "$rc"
+}
+
+# --- the daemon ------------------------------------------------------------------------------------
+start_daemon() {
+    DOSVC_STATE_DIRECTORY="$WORK/state" DOSVC_RUNTIME_DIRECTORY="$WORK/run" DOSVC_RETRY_DELAY_CAP_SEC=1 \
+        "$DOSVC_DAEMON" --system -v >>"$WORK/dosvc.log" 2>&1 &
+    DAEMON_PID=$!
+    for ((i = 0; i < 200; i++)); do
+        busctl --address="$ADDR" status org.dosvc1 >/dev/null 2>&1 && return 0
+        kill -0 "$DAEMON_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "dosvc --system did not come up"
+    exit 1
+}
+start_daemon
+ok "dosvc --system owns org.dosvc1"
+[[ $(stat -c %a "$WORK/state") == 700 ]] && ok "state dir is 0700" || fail "state dir mode $(stat -c %a "$WORK/state")"
+
+# A second instance fails clearly (the name is taken) rather than serving beside the first.
+rc=$(status_of env DOSVC_STATE_DIRECTORY="$WORK/state2" DOSVC_RUNTIME_DIRECTORY="$WORK/run2" \
+    timeout 20 "$DOSVC_DAEMON" --system)
+if [[ $rc -ne 0 ]] && grep -q "already owned" "$WORK/err"; then ok "second daemon refused"; else
+    fail "second daemon: rc=$rc $(cat "$WORK/err")"; fi
+# A non-root process may not own the name (policy): the daemon says so.
+mkdir -m 0777 "$WORK/b-state" "$WORK/b-run"
+rc=$(status_of as "$USER_B" env DOSVC_STATE_DIRECTORY="$WORK/b-state/s" DOSVC_RUNTIME_DIRECTORY="$WORK/b-run/r" \
+    timeout 20 "$DOSVC_DAEMON" --system)
+if [[ $rc -ne 0 ]] && grep -q "policy does not let us own" "$WORK/err"; then ok "non-root daemon refused by the policy"
+else fail "non-root daemon: rc=$rc $(cat "$WORK/err")"; fi
+
+# --- nginx -----------------------------------------------------------------------------------------
+mkdir -p "$WORK/nginx/tmp" "$WORK/www"
+head -c $((2 * 1024 * 1024 + 5)) /dev/urandom >"$WORK/www/file.bin"
+head -c 4096 /dev/urandom >"$WORK/www/small.bin"
+chmod -R a+rX "$WORK/www"
+for attempt in 1 2 3 4 5; do
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    cat >"$WORK/nginx/nginx.conf" <<EOF
+user root;
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp/body;
+    proxy_temp_path $WORK/nginx/tmp/proxy;
+    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+    scgi_temp_path $WORK/nginx/tmp/scgi;
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/www;
+        location /slow/ { alias $WORK/www/; limit_rate 256k; }
+    }
+}
+EOF
+    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+    NGINX_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        curl -sf -o /dev/null "http://127.0.0.1:$PORT/small.bin" && break 2
+        kill -0 "$NGINX_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$NGINX_PID" 2>/dev/null || :
+    wait "$NGINX_PID" 2>/dev/null || :
+    NGINX_PID=
+    [[ $attempt -lt 5 ]] || { echo "nginx did not start"; exit 1; }
+done
+URL="http://127.0.0.1:$PORT"
+
+# --- jobs of A and B -------------------------------------------------------------------------------
+as "$USER_A" mkdir -p "$HOME_A/dl"
+JA=$(as "$USER_A" "$DOADMIN" --system create "secret-name-of-a")
+as "$USER_A" "$DOADMIN" --system addfile "$JA" "$URL/slow/file.bin" "$HOME_A/dl/file.bin"
+JA2=$(as "$USER_A" "$DOADMIN" --system create "second-of-a")
+as "$USER_A" "$DOADMIN" --system addfile "$JA2" "$URL/slow/file.bin" "$HOME_A/dl/second.bin"
+JB=$(as "$USER_B" "$DOADMIN" --system create "job-of-b")
+HEX_A=$(echo "$JA" | tr -d '{}-')
+ok "A created $JA and $JA2, B created $JB"
+
+# --- the matrix: B on A's job ----------------------------------------------------------------------
+# Every doadmin verb that takes a job, with valid arguments, so that only the access check can fail.
+denied_verbs=(
+    "addfile $JA $URL/small.bin $WORK/home-b/x"
+    "addfilewithranges $JA $URL/small.bin $WORK/home-b/x 0:10"
+    "resume $JA" "suspend $JA" "cancel $JA" "complete $JA" "takeownership $JA"
+    "info $JA" "listfiles $JA" "getstate $JA" "getprogress $JA" "gettimes $JA" "geterror $JA"
+    "geterrorcount $JA" "getdisplayname $JA" "getdescription $JA" "getowner $JA" "gettype $JA"
+    "getpriority $JA" "getnotifyflags $JA" "getnotifycmdline $JA" "getnoprogresstimeout $JA"
+    "getminretrydelay $JA" "getproxysettings $JA"
+    "setdisplayname $JA x" "setdescription $JA x" "setpriority $JA high" "setnotifyflags $JA 1"
+    "setnotifycmdline $JA /bin/true" "setnoprogresstimeout $JA 60" "setminretrydelay $JA 60"
+    "setproxysettings $JA no_proxy" "setremotename $JA 0 $URL/small.bin" "wait --timeout=1 $JA"
+)
+for v in "${denied_verbs[@]}"; do
+    # shellcheck disable=SC2086
+    rc=$(status_of as "$USER_B" "$DOADMIN" --system $v)
+    if [[ $rc -eq 1 ]] && grep -q "0x80070005 E_ACCESSDENIED" "$WORK/err"; then ok "B: doadmin $v -> E_ACCESSDENIED"
+    else fail "B: doadmin $v -> rc=$rc $(cat "$WORK/err")"; fi
+done
+
+# Every method the job object has (read from the object as its owner sees it), called by B with no
+# arguments: the owner check comes before the signature check, so each must say E_ACCESSDENIED.
+as "$USER_A" busctl --address="$ADDR" introspect --list org.dosvc1 "/org/dosvc1/job/$HEX_A" org.dosvc1.Job \
+    >"$WORK/introspect"
+mapfile -t methods < <(awk '$2 == "method" { sub(/^\./, "", $1); print $1 }' "$WORK/introspect")
+mapfile -t properties < <(awk '$2 == "property" { sub(/^\./, "", $1); print $1 }' "$WORK/introspect")
+[[ ${#methods[@]} -ge 25 && ${#properties[@]} -ge 15 ]] || fail "introspection found ${#methods[@]} methods, ${#properties[@]} properties"
+for meth in "${methods[@]}"; do
+    rc=$(status_of as "$USER_B" busctl --address="$ADDR" call org.dosvc1 "/org/dosvc1/job/$HEX_A" org.dosvc1.Job "$meth")
+    if [[ $rc -ne 0 ]] && grep -q "E_ACCESSDENIED" "$WORK/err"; then ok "B: Job.$meth -> E_ACCESSDENIED"
+    else fail "B: Job.$meth -> rc=$rc $(cat "$WORK/err")"; fi
+done
+for prop in "${properties[@]}"; do
+    rc=$(status_of as "$USER_B" busctl --address="$ADDR" get-property org.dosvc1 "/org/dosvc1/job/$HEX_A" org.dosvc1.Job "$prop")
+    if [[ $rc -ne 0 ]] && grep -q "E_ACCESSDENIED" "$WORK/err"; then ok "B: Get $prop -> E_ACCESSDENIED"
+    else fail "B: Get $prop -> rc=$rc $(cat "$WORK/err")"; fi
+done
+for call in "GetAll s org.dosvc1.Job" "Set ssv org.dosvc1.Job DisplayName s x"; do
+    # shellcheck disable=SC2086
+    rc=$(status_of as "$USER_B" busctl --address="$ADDR" call org.dosvc1 "/org/dosvc1/job/$HEX_A" \
+        org.freedesktop.DBus.Properties $call)
+    if [[ $rc -ne 0 ]] && grep -q "E_ACCESSDENIED" "$WORK/err"; then ok "B: Properties.${call%% *} -> E_ACCESSDENIED"
+    else fail "B: Properties.${call%% *} -> rc=$rc $(cat "$WORK/err")"; fi
+done
+rc=$(status_of as "$USER_B" busctl --address="$ADDR" introspect org.dosvc1 "/org/dosvc1/job/$HEX_A")
+if [[ $rc -ne 0 ]] && grep -q "E_ACCESSDENIED" "$WORK/err"; then ok "B: Introspect -> E_ACCESSDENIED"
+else fail "B: Introspect -> rc=$rc $(cat "$WORK/out" "$WORK/err")"; fi
+# Nothing B did changed A's job.
+[[ $(as "$USER_A" "$DOADMIN" --system getdisplayname "$JA") == "secret-name-of-a" &&
+   $(as "$USER_A" "$DOADMIN" --system getstate "$JA") == SUSPENDED ]] && ok "A's job unchanged" || fail "A's job changed"
+
+# --- enumeration leaks nothing ---------------------------------------------------------------------
+for out in "$(as "$USER_B" "$DOADMIN" --system list)" "$(as "$USER_B" "$DOADMIN" --system list --json)" \
+           "$(as "$USER_B" busctl --address="$ADDR" tree org.dosvc1)" \
+           "$(as "$USER_B" busctl --address="$ADDR" call org.dosvc1 /org/dosvc1 org.dosvc1.Manager EnumJobs u 0)"; do
+    if grep -qiE "$HEX_A|${JA//[\{\}]/}|$(echo "$JA2" | tr -d '{}-')|secret-name-of-a|second-of-a" <<<"$out"; then
+        fail "B's enumeration shows A's jobs: $out"
+    elif ! grep -qiE "$(echo "$JB" | tr -d '{}-')|${JB//[\{\}]/}|job-of-b" <<<"$out"; then
+        fail "B's enumeration lacks B's job: $out"
+    else ok "B's enumeration: only B's job"; fi
+done
+rc=$(status_of as "$USER_B" "$DOADMIN" --system list --all-users)
+[[ $rc -eq 1 ]] && grep -q E_ACCESSDENIED "$WORK/err" && ok "B: list --all-users refused" || fail "B: list --all-users rc=$rc"
+rc=$(status_of as "$USER_B" busctl --address="$ADDR" call org.dosvc1 /org/dosvc1 org.dosvc1.Manager GetJob s "$JA")
+[[ $rc -ne 0 ]] && grep -q E_ACCESSDENIED "$WORK/err" && ok "B: GetJob(A's id) refused" || fail "B: GetJob rc=$rc"
+all=$(DOSVC_SYSTEM=1 "$DOADMIN" list --all-users)
+if grep -q "$JA" <<<"$all" && grep -q "$JB" <<<"$all" && grep -q "$USER_A" <<<"$all"; then ok "root: list --all-users shows everybody's jobs"
+else fail "root: list --all-users: $all"; fi
+
+# --- root may act on A's job -----------------------------------------------------------------------
+for v in "setdescription $JA2 by-root" "setpriority $JA2 low" "getdisplayname $JA2" "resume $JA2" \
+         "suspend $JA2" "cancel $JA2"; do
+    # shellcheck disable=SC2086
+    rc=$(status_of env DOSVC_SYSTEM=1 "$DOADMIN" $v)
+    [[ $rc -eq 0 ]] && ok "root: doadmin $v" || fail "root: doadmin $v -> rc=$rc $(cat "$WORK/err")"
+done
+JA3=$(as "$USER_A" "$DOADMIN" --system create "third-of-a")
+DOSVC_SYSTEM=1 "$DOADMIN" takeownership "$JA3"
+[[ $(DOSVC_SYSTEM=1 "$DOADMIN" getowner "$JA3") == 0* ]] && ok "root: takeownership" || fail "root: takeownership"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system getstate "$JA3")
+[[ $rc -eq 1 ]] && grep -q E_ACCESSDENIED "$WORK/err" && ok "A lost the job root took" || fail "A after takeownership: rc=$rc"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system takeownership "$JA")
+[[ $rc -eq 1 ]] && grep -q E_ACCESSDENIED "$WORK/err" && ok "A: takeownership of own job refused (root only)" || fail "A: takeownership rc=$rc"
+DOSVC_SYSTEM=1 "$DOADMIN" cancel "$JA3"
+
+# --- transfers for A: signals to A's callback, files owned by A -------------------------------------
+# system-helper registers a callback on a SUSPENDED job, resumes it and waits for JobTransferred and
+# FileTransferred: FileTransferred only comes from the daemon's (unicast) signal to A's subscription.
+rc=$(status_of as "$USER_A" timeout 150 "$SYSTEM_HELPER" callback "$URL/file.bin" "$HOME_A/dl/cb.bin")
+[[ $rc -eq 0 ]] && ok "A's callback got JobTransferred and FileTransferred over the system bus: $(cat "$WORK/out")" ||
+    fail "callback: rc=$rc $(cat "$WORK/out" "$WORK/err")"
+# JA through doadmin: resume, wait, complete.
+as "$USER_A" "$DOADMIN" --system resume "$JA"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system wait --timeout=120 "$JA")
+[[ $rc -eq 0 ]] || fail "A: wait -> rc=$rc $(cat "$WORK/out" "$WORK/err")"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system complete "$JA")
+[[ $rc -eq 0 ]] || fail "A: complete -> rc=$rc $(cat "$WORK/err")"
+for f in cb.bin file.bin; do
+    if cmp -s "$WORK/www/file.bin" "$HOME_A/dl/$f"; then ok "A's $f arrived intact"; else fail "A's $f differs or is missing"; fi
+    # The file must belong to A: the daemon writes with the owner's rights (setfsuid/setfsgid, files.c).
+    owner=$(stat -c %U "$HOME_A/dl/$f" 2>/dev/null || echo missing)
+    [[ $owner == "$USER_A" ]] && ok "A's $f is owned by A" || fail "A's $f is owned by $owner, not $USER_A"
+done
+# Nothing of the transfers is left behind (temp files are hidden .dosvc-*.part files).
+leftover=$(find "$HOME_A/dl" -name '.dosvc-*' | wc -l)
+[[ $leftover -eq 0 ]] && ok "no temp file left" || fail "$leftover temp files left"
+# B cannot make the daemon write into A's directory (B may not write there).
+JB2=$(as "$USER_B" "$DOADMIN" --system create "b-into-a")
+rc=$(status_of as "$USER_B" "$DOADMIN" --system addfile "$JB2" "$URL/small.bin" "$HOME_A/dl/from-b.bin")
+[[ $rc -eq 1 ]] && grep -q E_ACCESSDENIED "$WORK/err" && ok "B: addfile into A's dir -> E_ACCESSDENIED" ||
+    fail "B: addfile into A's dir -> rc=$rc $(cat "$WORK/err")"
+as "$USER_B" "$DOADMIN" --system cancel "$JB2"
+
+# --- the daemon stops cleanly ----------------------------------------------------------------------
+kill "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=
+[[ $rc -eq 0 ]] && ok "dosvc --system exits 0 on SIGTERM" || fail "dosvc --system exit status $rc"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system list)
+[[ $rc -eq 1 ]] && grep -q "DO_E_NO_SERVICE" "$WORK/err" && ok "no service: DO_E_NO_SERVICE, nothing started" ||
+    fail "no service: rc=$rc $(cat "$WORK/err")"
+
+if [[ $FAILURES -gt 0 ]]; then
+    echo "$FAILURES check(s) failed"
+    exit 1
+fi
+echo "all checks passed"
