@@ -653,7 +653,7 @@ static void test_hostile__invalid_wire_messages_are_dropped(void) {
                         const char *arg;
                         size_t arg_len;
                 } bad[] = {
-                        { "invalid UTF-8", BUS_PATH, 11, "bad \xff\xfe name", 14 },
+                        { "invalid UTF-8", BUS_PATH, 11, "bad \xff\xfe name", 11 },
                         { "overlong UTF-8", BUS_PATH, 11, "\xc0\xaf", 2 },
                         { "embedded NUL", BUS_PATH, 11, "a\0b", 3 },
                         { "invalid path", "/org//dosvc1", 12, "x", 1 },
