@@ -60,7 +60,7 @@ typedef struct Limits {
                 .max_display_name_length = 256,         \
                 .max_description_length = 1024,         \
                 .max_local_path_length = 260,           \
-                .max_response_header_bytes = 65536,     \
+                .max_response_header_bytes = 262144,    \
                 .max_response_bytes = 0,                \
                 .max_redirects = 10,                    \
                 .max_connections = 64,                  \

@@ -72,6 +72,7 @@ struct Transfer {
         char retry_after[64];
         char *headers;                     /* every header line of the response, bounded */
         size_t headers_len;
+        uint64_t header_bytes;             /* header bytes of the response so far */
 
         bool accepted;                     /* the final response was checked; body may be written */
         bool restart;                      /* the server's copy changed: start the file over */
@@ -196,6 +197,15 @@ static size_t transfer_on_header(char *buffer, size_t size, size_t nitems, void 
                 t->has_content_range = false;
                 t->etag[0] = t->last_modified[0] = t->retry_after[0] = '\0';
                 t->headers_len = 0;
+                t->header_bytes = 0;
+        }
+
+        /* dosvc.conf MaxResponseHeaderBytes: a server cannot make us hold unbounded headers. */
+        t->header_bytes += len;
+        if (t->m->limits.max_response_header_bytes > 0 && t->header_bytes > t->m->limits.max_response_header_bytes) {
+                transfer_refuse(t, HRESULT_FROM_WIN32(ERROR_WINHTTP_HEADER_SIZE_OVERFLOW), BG_ERROR_CONTEXT_REMOTE_FILE,
+                                "the response headers are larger than MaxResponseHeaderBytes");
+                return 0;  /* curl aborts the transfer */
         }
 
         /* Keep the final response's header lines for IBackgroundCopyFile5 (bounded). */
