@@ -13,8 +13,12 @@
  *  - stream (otherwise): one block per refresh, a header line with the time, the table, a blank line;
  *    with --json one JSON object per line. A reader that goes away (EPIPE) ends it with status 0.
  *  - --once: a single block (or JSON object) and exit.
+ * A service that goes away while the monitor runs (DO_E_NO_SERVICE: killed, restarted, upgraded) does
+ * not end it: the live view says so and keeps retrying every refresh, a stream prints one block (or
+ * JSON object with "error") per outage, and the table comes back when the service does. Only a
+ * service missing at start, or any other error, ends it with status 1.
  * Limits: widths count UTF-8 code points, so a name with double-width characters may be cut a little
- * late; a service that goes away ends the monitor with status 1 rather than waiting for a new one. */
+ * late. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -44,6 +48,7 @@ typedef uint64_t usec_t;
 #define WAIT_POLL_MSEC 50                  /* a GetState costs ~0.5 ms of service time */
 #define MONITOR_HEADER_LINES 3             /* title, blank, column heads */
 #define LINE_MAX_BYTES 4096
+#define MONITOR_STDOUT_BUFFER_BYTES (256 * 1024)   /* more than a frame of the largest terminal */
 
 /* Escape sequences (ECMA-48 / xterm) for the live view. */
 #define ESC_ALT_SCREEN_ON "\033[?1049h"
@@ -83,6 +88,8 @@ typedef struct Monitor {
         RateSample *samples;               /* the previous snapshot, for the rates */
         size_t n_samples;
         usec_t samples_time;
+        bool outage;                       /* the last refresh found no service */
+        bool reached;                      /* some refresh found the service */
 } Monitor;
 
 static void monitor_terminal_restore(Monitor *m) {
@@ -314,6 +321,56 @@ static int monitor_json(Monitor *m, const JobInfo *infos, size_t n, usec_t t) {
         return m->c->once ? output_json(o) : output_json_line(o);
 }
 
+/* The service is not there (any more): say so, and let the caller try again next refresh. On a
+ * terminal the view says it every refresh (the time shows it is alive); a stream says it once per
+ * outage, so that a log of it stays short. */
+static int monitor_outage(Monitor *m, HRESULT hr) {
+        char text[HRESULT_TEXT_MAX], when[32], line[LINE_MAX_BYTES];
+        bool first = !m->outage;
+
+        m->outage = true;
+        free(m->samples);           /* no rates across the gap: the counters may have moved on */
+        m->samples = NULL;
+        m->n_samples = 0;
+        output_hresult_text(text, hr);
+        format_wall_time(when, sizeof(when));
+
+        if (m->live) {
+                _cleanup_free_ char *frame = NULL;
+                unsigned cols = UINT32_MAX, rows = UINT32_MAX, n_lines = 0;
+                size_t size = 0;
+                FILE *f = open_memstream(&frame, &size);
+
+                if (!f)
+                        return -ENOMEM;
+                monitor_terminal_size(&cols, &rows);
+                cols = cols > 1 ? cols - 1 : 1;
+                fputs(ESC_HOME, f);
+                (void) snprintf(line, sizeof(line), "doadmin monitor: service not reachable, %s, retrying every %.1f s; press q to quit",
+                                when, (double) m->c->refresh_usec / USEC_PER_SEC);
+                monitor_line(m, f, cols, &n_lines, line);
+                line[0] = '\0';
+                monitor_line(m, f, cols, &n_lines, line);
+                monitor_line(m, f, cols, &n_lines, text);
+                fputs(ESC_CLEAR_BELOW, f);
+                if (fclose(f) != 0)
+                        return -ENOMEM;
+                fwrite(frame, 1, size, stdout);
+                return 0;
+        }
+        if (!first)
+                return 0;
+        if (m->c->json) {
+                _cleanup_(json_putp) struct json_object *o = json_object_new_object();
+
+                if (!o || json_add_string(o, "time", when) < 0 || json_add_string(o, "error", text) < 0)
+                        return -ENOMEM;
+                return output_json_line(o) < 0 ? -ENOMEM : 0;
+        }
+        printf("--- %s: service not reachable (%s); waiting for it ---\n\n", when, text);
+        return 0;
+}
+
 /* One refresh: read, print, remember. Returns EXIT_OK, or prints the error and returns its status. */
 static int monitor_refresh(Monitor *m) {
         IBackgroundCopyManager *manager;
@@ -327,6 +384,12 @@ static int monitor_refresh(Monitor *m) {
         if (r != EXIT_OK)
                 return r;
         hr = job_infos_read(manager, m->c->all_users ? BG_JOB_ENUM_ALL_USERS : 0, JOB_INFO_OWNER, &infos, &n);
+        if (hr == DO_E_NO_SERVICE && m->reached && !m->c->once) {
+                r = monitor_outage(m, hr);
+                goto flush;
+        }
+        m->outage = false;
+        m->reached = m->reached || SUCCEEDED(hr);
         if (FAILED(hr)) {
                 monitor_terminal_restore(m);
                 output_hresult_error(m->c->verb, hr);
@@ -339,6 +402,7 @@ static int monitor_refresh(Monitor *m) {
         if (r >= 0)
                 r = monitor_remember(m, infos, n, t);
         job_infos_free(infos, n);
+flush:
         if (r < 0) {
                 monitor_terminal_restore(m);
                 return output_error(m->c->verb, "Out of memory.");
@@ -388,6 +452,11 @@ int verb_monitor(Context *c, int argc, char **argv) {
 
         if (c->refresh_usec == 0)
                 c->refresh_usec = MONITOR_REFRESH_DEFAULT_USEC;
+        /* On a terminal stdout is line-buffered, and a frame would go out in several write()s: the
+         * terminal could show half a table (a watcher sees the title without the rows). A buffer
+         * larger than any frame makes each frame one write(), flushed by monitor_refresh(). */
+        if (m.live && setvbuf(stdout, NULL, _IOFBF, MONITOR_STDOUT_BUFFER_BYTES) != 0)
+                return output_error(c->verb, "Failed to set up standard output.");
         /* A closed pipe is reported as EPIPE by the write, and ends the output quietly. */
         (void) signal(SIGPIPE, SIG_IGN);
 

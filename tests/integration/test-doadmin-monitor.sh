@@ -3,7 +3,8 @@
 # capture-pane) against a private dosvc: the live table shows each job's GUID and state and follows
 # changes; q quits with status 0, Ctrl-C with 130, and both restore the screen (alternate screen left)
 # and the terminal modes (icanon and echo back on); Ctrl-Z gives the terminal back and fg takes it
-# again; a window too small for every job says how many are not shown.
+# again; a window too small for every job says how many are not shown; a service that goes away
+# and comes back is waited for (on the terminal and as a stream).
 #
 # Environment (set by meson): DOADMIN, DOSVC_DAEMON. Needs tmux (scripts/install-deps installs it);
 # without it the test is skipped (exit 77). Waits are bounded polls of the pane, never fixed sleeps
@@ -114,8 +115,8 @@ wait_pane '^before-monitor$'
 t send-keys -t mon '"$DOADMIN" monitor; echo "monitor-exit=$?"' Enter
 wait_pane '^doadmin monitor: 2 jobs, .*press q to quit'
 wait_pane '^GUID +STATE +PRIORITY +FILES +BYTES +RATE +NAME'
-pane | grep -F "$JOB1" | grep -E 'SUSPENDED +NORMAL .*monitor one$' >/dev/null
-pane | grep -F "$JOB2" | grep -E 'SUSPENDED +LOW .*monitor two$' >/dev/null
+wait_pane "^$(ere "$JOB1") +SUSPENDED +NORMAL .*monitor one$"
+wait_pane "^$(ere "$JOB2") +SUSPENDED +LOW .*monitor two$"
 # The alternate screen hides what was there before.
 (! pane | grep -x before-monitor >/dev/null)
 # The table follows changes made meanwhile by another client.
@@ -186,6 +187,63 @@ wait_pane_gone '^\.\.\. and'
 t send-keys -t mon q
 wait_pane '^monitor-exit=0$'
 check_terminal_restored
+
+# --- the service goes away and comes back: the monitor waits for it ------------------------------------
+# DOSVC_BUS_ADDRESS names the daemon's socket, so the monitor's library does not start a new daemon
+# itself (as a system service is never started by its clients); `doadmin list` below does.
+stop_daemon() {
+    local pid i
+    pid=$(cat "$XDG_RUNTIME_DIR/dosvc/pid")
+    kill "$pid"
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    echo "the daemon did not stop" >&2
+    return 1
+}
+t send-keys -t mon 'clear; DOSVC_BUS_ADDRESS="unix:path=$XDG_RUNTIME_DIR/dosvc/bus" "$DOADMIN" monitor --refresh 0.2; echo "monitor-exit=$?"' Enter
+wait_pane '^doadmin monitor: 6 jobs'
+stop_daemon
+wait_pane '^doadmin monitor: service not reachable, .*press q to quit'
+wait_pane 'DO_E_NO_SERVICE'
+wait_pane_gone '^GUID '
+doadmin list >/dev/null    # starts a new daemon
+wait_pane '^doadmin monitor: 6 jobs'
+wait_pane "^$(ere "$JOB1") +SUSPENDED +HIGH "
+t send-keys -t mon q
+wait_pane '^monitor-exit=0$'
+check_terminal_restored
+
+# The same as a stream (not a terminal): one block per outage, then the table again.
+DOSVC_BUS_ADDRESS="unix:path=$XDG_RUNTIME_DIR/dosvc/bus" "$DOADMIN" monitor --refresh 0.2 >"$WORK/stream" 2>"$WORK/stream.err" &
+MONITOR_PID=$!
+wait_file() {   # wait_file REGEX: until $WORK/stream has a line matching it, bounded at 10 s
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -E -- "$1" "$WORK/stream" >/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$WORK/stream" "$WORK/stream.err" >&2
+    return 1
+}
+wait_file '^--- .*: 6 jobs ---$'
+stop_daemon
+wait_file '^--- .*: service not reachable \(0x[0-9A-F]{8} DO_E_NO_SERVICE.*\); waiting for it ---$'
+sleep 1    # several refreshes while the service is away...
+[[ $(grep -c 'service not reachable' "$WORK/stream") -eq 1 ]]   # ...say it once
+blocks_before=$(grep -c ': 6 jobs ---$' "$WORK/stream")
+doadmin list >/dev/null
+for ((i = 0; i < 100; i++)); do
+    [[ $(grep -c ': 6 jobs ---$' "$WORK/stream") -gt $blocks_before ]] && break
+    sleep 0.1
+done
+[[ $(grep -c ': 6 jobs ---$' "$WORK/stream") -gt $blocks_before ]]
+kill -TERM "$MONITOR_PID"
+rc=0
+wait "$MONITOR_PID" || rc=$?
+[[ $rc -eq 130 ]]
+[[ ! -s "$WORK/stream.err" ]]
 
 # The monitor left every job as it was.
 [[ "$(doadmin --json list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" == 6 ]]

@@ -350,9 +350,13 @@ complete_words doadmin setpriority "$GUID0" f | contains -x foreground
 complete_words doadmin monitor --o | contains -x -- --once
 complete_words doadmin wait --t | contains -x -- --timeout
 complete_words doadmin setproxysettings "$GUID0" ov | contains -x override
+complete_words doadmin --s | contains -x -- --system
+complete_words doadmin --system getst | contains -x getstate
 # No service runs yet: completing a JOB must not start one.
 complete_words doadmin info ''
 [[ ! -e "$XDG_RUNTIME_DIR/dosvc/pid" ]]
+# Nor with --system, when no system service runs: nothing is asked of a bus that is not there.
+[[ -z "$(DOSVC_SYSTEM_BUS_ADDRESS= complete_words doadmin --system info '')" ]] || [[ -d /run/dosvc ]]
 
 # --- list with no jobs (starts the daemon) --------------------------------------------------------
 doadmin list
