@@ -24,6 +24,7 @@ mkdir -p "$build/corpus-$target" "$build/artifacts-$target"
 cp -n "$src/fuzz/corpus/$target/"* "$build/corpus-$target/" 2>/dev/null || true
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$build"   # libFuzzer writes fuzz-N.log into the working directory
 exec nice -n 19 "$build/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 -jobs=1 -workers=1 \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$build/artifacts-$target/" \
         "$build/corpus-$target"
