@@ -3,7 +3,7 @@
  * The rules a setter follows, in order: the file index, the property ID (unknown, write-only,
  * not implemented), the job's state (a final job refuses every setter, T18), the value's type, the
  * value itself, then what the file's progress allows. Values are stored on the Job/JobFile and
- * persisted through the store like every other field (proxy settings excepted: job.h). */
+ * persisted through the store like every other field, before the answer. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -239,8 +239,8 @@ HRESULT job_props_file_get(Job *j, uint32_t index, uint32_t id, PropValue *ret) 
                 return E_NOTIMPL;
 
         case DOFilePropertyId_IntegrityCheckMandatory:
-                /* A value stored as TRUE was set; FALSE after a restart reads as never set (the
-                 * store keeps no "set" flag yet). */
+                /* The store keeps the "was set" flag (schema v3), so a FALSE that was set reads
+                 * FALSE after a restart too. A TRUE in force always reads TRUE. */
                 if (!f->integrity_mandatory_set && !f->integrity_mandatory)
                         return E_NOT_SET;
                 *ret = (PropValue) { .type = 'b', .b = f->integrity_mandatory };
@@ -333,6 +333,10 @@ HRESULT job_props_set_proxy(Manager *m, Job *j, uint32_t usage, const char *list
         /* [BITS] the lists go with OVERRIDE only, which needs a proxy list. */
         if (usage == BG_JOB_PROXY_USAGE_OVERRIDE ? !list[0] : (list[0] || bypass[0]))
                 return E_INVALIDARG;
+        /* A list of separators only names no proxy: the transfer would find "" and go direct,
+         * which is the opposite of what OVERRIDE asks. */
+        if (usage == BG_JOB_PROXY_USAGE_OVERRIDE && list[strspn(list, " ;")] == '\0')
+                return BG_E_INVALID_PROXY_INFO;
         hr = check_settable(j);
         if (FAILED(hr))
                 return hr;

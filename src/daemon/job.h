@@ -66,8 +66,8 @@ struct JobFile {
         bool has_sha256;
         uint8_t sha256[32];
         bool integrity_mandatory;          /* DOFilePropertyId_IntegrityCheckMandatory */
-        bool integrity_mandatory_set;      /* it was ever set (else GetProperty answers E_NOT_SET); not
-                                            * stored: after a restart it equals integrity_mandatory */
+        bool integrity_mandatory_set;      /* it was ever set (else GetProperty answers E_NOT_SET);
+                                            * true whenever integrity_mandatory is */
         char *integrity_check_info;        /* DOFilePropertyId_IntegrityCheckInfo as given (write-only) */
 
         /* what the server said, for IBackgroundCopyFile5 / IDeliveryOptimizationFile::GetStats */
@@ -108,8 +108,7 @@ struct Job {
         uint32_t security_flags;           /* BG_HTTP_REDIRECT_POLICY_* etc. (allow https → http) */
         char *notify_cmdline_program;      /* SetNotifyCmdLine: NULL when none */
         char *notify_cmdline_parameters;
-        /* SetProxySettings (job-props.c). In memory only: the store has no columns for them yet, so
-         * they fall back to PRECONFIG at a restart. */
+        /* SetProxySettings (job-props.c) */
         uint32_t proxy_usage;              /* BG_JOB_PROXY_USAGE, default PRECONFIG (0) */
         char *proxy_list;                  /* OVERRIDE only, else NULL */
         char *proxy_bypass_list;           /* OVERRIDE only, may be NULL */

@@ -5,7 +5,8 @@
  * COMMIT itself to be durable, and NORMAL would let the last commits vanish on power loss.
  * foreign_keys=ON so that deleting a job deletes its files. One connection, one thread.
  *
- * Schema, version 2 (version 1 is the same without the columns marked "v2"):
+ * Schema, version 3 (version 2 is the same without the columns marked "v3", version 1 without those
+ * marked "v2" or "v3"):
  *
  *   meta(key TEXT PRIMARY KEY, value)
  *       ('schema_version', <integer>): the version of the migrations applied.
@@ -28,6 +29,10 @@
  *                                     all zero (none)
  *       security_flags INTEGER NOT NULL DEFAULT 0   BG_HTTP_REDIRECT_POLICY_* etc., unsigned 32-bit
  *       notify_cmdline_program, notify_cmdline_parameters TEXT   SetNotifyCmdLine, NULL when none
+ *   v3: proxy_usage INTEGER NOT NULL DEFAULT 0   SetProxySettings' BG_JOB_PROXY_USAGE (0 = PRECONFIG)
+ *       proxy_list, proxy_bypass_list TEXT   its lists, NULL when none (only OVERRIDE has them, and
+ *                                     OVERRIDE always has a proxy_list: a row breaking either rule is
+ *                                     not loaded)
  *
  *   files                             one row per JobFile
  *       job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE
@@ -50,13 +55,20 @@
  *                                     time (µs) of this file, all attempts; u64 bit patterns
  *       remote_size, bytes_downloaded, download_usec and http_response_headers change during a
  *       transfer, so store_save_file_progress() writes them with the other progress columns.
+ *   v3: integrity_mandatory_set INTEGER NOT NULL DEFAULT 0   (0/1) IntegrityCheckMandatory was ever
+ *                                     set (JobFile.integrity_mandatory_set: else GetProperty answers
+ *                                     E_NOT_SET); loaded as 1 whenever integrity_mandatory is 1
  *
  * Migrations: migrations[i] takes the schema from version i to i + 1. Each runs in its own
  * BEGIN IMMEDIATE transaction that re-reads the version first (so two openers never apply a step
  * twice) and writes the new version last. Step 1 → 2 only adds columns (ALTER TABLE … ADD COLUMN),
  * with defaults that load a v1 row as job_new()/job_add_file() would have made it, except
- * remote_size, which v1 never recorded: unknown. A database whose version is above STORE_SCHEMA_VERSION
- * was written by a newer dosvc: -EPROTO, and we touch nothing.
+ * remote_size, which v1 never recorded: unknown. Step 2 → 3 adds columns the same way (a v2 job has
+ * the proxy settings job_new() gives, PRECONFIG: v2 did not store them) and then sets
+ * integrity_mandatory_set = integrity_mandatory for the existing file rows: v2 kept no "was set"
+ * flag, and a stored TRUE is the only trace of a set that v2 left (a FALSE that was set reads as
+ * never set, as it did under v2). A database whose version is above STORE_SCHEMA_VERSION was
+ * written by a newer dosvc: -EPROTO, and we touch nothing.
  *
  * Rows are written with upserts (INSERT … ON CONFLICT DO UPDATE), never INSERT OR REPLACE: REPLACE
  * deletes the old row first, which would cascade to the job's files and renumber its rowid (the
@@ -140,6 +152,12 @@ static const char *const migrations[] = {
         "ALTER TABLE files ADD COLUMN http_response_headers TEXT;"
         "ALTER TABLE files ADD COLUMN bytes_downloaded INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE files ADD COLUMN download_usec INTEGER NOT NULL DEFAULT 0;",
+        /* 2 → 3: proxy settings and "IntegrityCheckMandatory was set", in memory only before. */
+        "ALTER TABLE jobs ADD COLUMN proxy_usage INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE jobs ADD COLUMN proxy_list TEXT;"
+        "ALTER TABLE jobs ADD COLUMN proxy_bypass_list TEXT;"
+        "ALTER TABLE files ADD COLUMN integrity_mandatory_set INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE files SET integrity_mandatory_set = integrity_mandatory;",
 };
 
 _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -151,18 +169,19 @@ _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration pe
         "no_progress_timeout, minimum_retry_delay, error_count, creation_time, "                \
         "modification_time, transfer_completion_time, final_time, error_hresult, "              \
         "error_context, error_file_index, error_description, error_protocol, cost_flags, "       \
-        "notification_clsid, security_flags, notify_cmdline_program, notify_cmdline_parameters"
+        "notification_clsid, security_flags, notify_cmdline_program, notify_cmdline_parameters, "  \
+        "proxy_usage, proxy_list, proxy_bypass_list"
 
 #define FILE_COLUMNS                                                                            \
         "job_id, idx, file_id, remote_url, local_path, temp_path, ranges, bytes_total, "        \
         "bytes_durable, transferred, completed, etag, last_modified, remote_size, "              \
         "bytes_downloaded, download_usec, http_response_headers, sha256, integrity_mandatory, "  \
-        "integrity_check_info"
+        "integrity_check_info, integrity_mandatory_set"
 
 static const char sql_save_job[] =
         "INSERT INTO jobs (" JOB_COLUMNS ") "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22, ?23, ?24, ?25) "
+        "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) "
         "ON CONFLICT (id) DO UPDATE SET "
         "display_name = excluded.display_name, description = excluded.description, "
         "type = excluded.type, state = excluded.state, priority = excluded.priority, "
@@ -177,11 +196,13 @@ static const char sql_save_job[] =
         "cost_flags = excluded.cost_flags, notification_clsid = excluded.notification_clsid, "
         "security_flags = excluded.security_flags, "
         "notify_cmdline_program = excluded.notify_cmdline_program, "
-        "notify_cmdline_parameters = excluded.notify_cmdline_parameters";
+        "notify_cmdline_parameters = excluded.notify_cmdline_parameters, "
+        "proxy_usage = excluded.proxy_usage, proxy_list = excluded.proxy_list, "
+        "proxy_bypass_list = excluded.proxy_bypass_list";
 
 static const char sql_save_file[] =
         "INSERT INTO files (" FILE_COLUMNS ") "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
         "ON CONFLICT (job_id, idx) DO UPDATE SET "
         "file_id = excluded.file_id, remote_url = excluded.remote_url, "
         "local_path = excluded.local_path, temp_path = excluded.temp_path, "
@@ -192,7 +213,8 @@ static const char sql_save_file[] =
         "download_usec = excluded.download_usec, "
         "http_response_headers = excluded.http_response_headers, sha256 = excluded.sha256, "
         "integrity_mandatory = excluded.integrity_mandatory, "
-        "integrity_check_info = excluded.integrity_check_info";
+        "integrity_check_info = excluded.integrity_check_info, "
+        "integrity_mandatory_set = excluded.integrity_mandatory_set";
 
 static const char sql_save_file_progress[] =
         "UPDATE files SET bytes_total = ?3, bytes_durable = ?4, transferred = ?5, completed = ?6, "
@@ -585,6 +607,9 @@ int store_save_job(Store *s, const Job *j) {
         rc |= sqlite3_bind_int64(st, 23, j->security_flags);
         rc |= bind_text_or_null(st, 24, j->notify_cmdline_program);
         rc |= bind_text_or_null(st, 25, j->notify_cmdline_parameters);
+        rc |= sqlite3_bind_int64(st, 26, j->proxy_usage);
+        rc |= bind_text_or_null(st, 27, j->proxy_list);
+        rc |= bind_text_or_null(st, 28, j->proxy_bypass_list);
         if (rc != SQLITE_OK) {
                 (void) sqlite3_reset(st);
                 (void) sqlite3_clear_bindings(st);
@@ -642,6 +667,7 @@ int store_save_file(Store *s, const JobFile *f) {
                             : sqlite3_bind_null(st, 18);
         rc |= sqlite3_bind_int(st, 19, f->integrity_mandatory);
         rc |= bind_text_or_null(st, 20, f->integrity_check_info);
+        rc |= sqlite3_bind_int(st, 21, f->integrity_mandatory_set);
         if (rc != SQLITE_OK) {
                 (void) sqlite3_reset(st);
                 (void) sqlite3_clear_bindings(st);
@@ -807,6 +833,8 @@ static int load_files(Store *s, sqlite3_stmt *st, Job *j) {
                 f->bytes_downloaded = column_u64(st, 13);
                 f->download_usec = column_u64(st, 14);
                 f->integrity_mandatory = sqlite3_column_int(st, 17) != 0;
+                /* A TRUE in force was set, whatever the flag says (hand edits): never hidden. */
+                f->integrity_mandatory_set = sqlite3_column_int(st, 19) != 0 || f->integrity_mandatory;
         }
         r = 0;
 out:
@@ -824,8 +852,12 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
                       priority = sqlite3_column_int64(st, 5), context = sqlite3_column_int64(st, 16),
                       hresult = sqlite3_column_int64(st, 15), owner = sqlite3_column_int64(st, 6),
                       file_index = sqlite3_column_int64(st, 17), cost_flags = sqlite3_column_int64(st, 20),
-                      security_flags = sqlite3_column_int64(st, 22);
+                      security_flags = sqlite3_column_int64(st, 22), proxy_usage = sqlite3_column_int64(st, 25);
         const char *clsid = (const char *) sqlite3_column_text(st, 21);
+        bool has_proxy_list = sqlite3_column_type(st, 26) != SQLITE_NULL &&
+                              sqlite3_column_bytes(st, 26) > 0,
+             has_proxy_lists = sqlite3_column_type(st, 26) != SQLITE_NULL ||
+                               sqlite3_column_type(st, 27) != SQLITE_NULL;
         uint8_t clsid_bytes[16] = {};
         sd_id128_t id;
         int r;
@@ -845,6 +877,12 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
         if (clsid && hex_decode(clsid, clsid_bytes, sizeof clsid_bytes) < 0)
                 return log_error_errno(-EBADMSG, "Store %s: job %s has a malformed notification CLSID, "
                                        "ignoring it.", s->path, id_text);
+        /* The rules of job_props_set_proxy(): lists with OVERRIDE only, which needs a proxy list. A
+         * job that should go through a proxy must not silently go direct. */
+        if (!value_in(proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG, BG_JOB_PROXY_USAGE_AUTODETECT) ||
+            (proxy_usage == BG_JOB_PROXY_USAGE_OVERRIDE ? !has_proxy_list : has_proxy_lists))
+                return log_error_errno(-EBADMSG, "Store %s: job %s has invalid proxy settings, ignoring it.",
+                                       s->path, id_text);
 
         r = job_new(&id, name, (BG_JOB_TYPE) type, (uid_t) owner, column_u64(st, 11), &j);
         if (r < 0)
@@ -864,6 +902,7 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
         j->error.file_index = (int) file_index;
         j->cost_flags = (uint32_t) cost_flags;
         j->security_flags = (uint32_t) security_flags;
+        j->proxy_usage = (uint32_t) proxy_usage;
         memcpy(j->notification_clsid, clsid_bytes, sizeof j->notification_clsid);
 
         r = column_strdup(st, 2, &j->description);
@@ -875,6 +914,10 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
                 r = column_strdup(st, 23, &j->notify_cmdline_program);
         if (r >= 0)
                 r = column_strdup(st, 24, &j->notify_cmdline_parameters);
+        if (r >= 0)
+                r = column_strdup(st, 26, &j->proxy_list);
+        if (r >= 0)
+                r = column_strdup(st, 27, &j->proxy_bypass_list);
         if (r < 0)
                 return log_error_errno(r, "Store %s: cannot load job %s: %m", s->path, id_text);
 
@@ -905,7 +948,8 @@ int store_load_jobs(Store *s, Job ***ret_jobs, size_t *ret_n_jobs) {
                                         "SELECT idx, file_id, remote_url, local_path, temp_path, ranges, "
                                         "bytes_total, bytes_durable, transferred, completed, etag, last_modified, "
                                         "remote_size, bytes_downloaded, download_usec, http_response_headers, "
-                                        "sha256, integrity_mandatory, integrity_check_info "
+                                        "sha256, integrity_mandatory, integrity_check_info, "
+                                        "integrity_mandatory_set "
                                         "FROM files WHERE job_id = ?1 ORDER BY idx",
                                         -1, &st_files, NULL);
         if (rc != SQLITE_OK) {

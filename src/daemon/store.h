@@ -39,4 +39,4 @@ int store_delete_job(Store *s, const sd_id128_t *id);
 int store_load_jobs(Store *s, Job ***ret_jobs, size_t *ret_n_jobs);
 
 int store_schema_version(Store *s, int *ret);
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3

@@ -6,7 +6,8 @@
  * daemon's test clock ($DOSVC_TEST_CLOCK_OFFSET_SEC).
  *
  * The non-administrator checks run in a child re-executed as `nobody` with its own XDG dirs (so its
- * own daemon), as test-api.c does for behaviour 77. The tests that restart the daemon come last. */
+ * own daemon), as test-api.c does for behaviour 77. The tests that restart the daemon (SIGTERM, or
+ * kill -9 for the proxy settings and the IntegrityCheckMandatory "set" flag) come last. */
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -588,6 +589,9 @@ static void test_proxy_settings_round_trip_and_limits(void) {
                     E_INVALIDARG);
         H_ASSERT_HR(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, "proxy:80\nx", NULL),
                     BG_E_INVALID_PROXY_INFO);
+        /* Separators only: no proxy named, and the transfer would go direct. */
+        H_ASSERT_HR(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, " ;; ", NULL),
+                    BG_E_INVALID_PROXY_INFO);
 
         /* 32,768 characters: the limit; one more is too large. */
         memset(big, 'p', 32768);
@@ -858,6 +862,73 @@ static void test_properties_survive_a_restart(void) {
         H_ASSERT_EQ_U64(V_UI8(&r), 4242);
 }
 
+/* Store schema v3: the proxy settings and "IntegrityCheckMandatory was set" survive a kill -9. A job
+ * set to go through a proxy must not go direct after a crash; a FALSE that was set must not read as
+ * never set. Nothing is resumed: the proxy does not exist. */
+static void test_proxy_and_integrity_flag_survive_kill9(void) {
+        char *dest = h_dest_dir("persist9");
+        GUID id;
+        IBackgroundCopyJob *job = job_with_small_file("persist9", &id, NULL, NULL), *again = NULL;
+        IDeliveryOptimizationFile2 *never, *set_false, *never2, *set_false2;
+        BG_JOB_PROXY_USAGE usage = BG_JOB_PROXY_USAGE_PRECONFIG;
+        LPWSTR list = NULL, bypass = NULL;
+        VARIANT b = v_bool(false), r;
+        pid_t old;
+        HRESULT hr;
+
+        (void) h_make_file("persist9-b.bin", SMALL_SIZE);
+        h_add_file(job, h_url("/persist9-b.bin"), h_strdupf("%s/b.bin", dest));
+        never = file_qi(file_at(job, 0), &IID_IDeliveryOptimizationFile2);
+        set_false = file_qi(file_at(job, 1), &IID_IDeliveryOptimizationFile2);
+
+        H_ASSERT_OK(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, "http://127.0.0.1:3128",
+                                                        "localhost"));
+        H_ASSERT_OK(IDeliveryOptimizationFile2_SetProperty(set_false, DOFilePropertyId_IntegrityCheckMandatory, &b));
+        H_ASSERT_HR(IDeliveryOptimizationFile2_GetProperty(never, DOFilePropertyId_IntegrityCheckMandatory, &r),
+                    E_NOT_SET);
+
+        /* kill -9, then a fresh GetJob (libdosvc starts a new daemon, which loads the store). */
+        old = h_daemon_pid();
+        h_daemon_kill_and_wait(SIGKILL);
+        hr = IBackgroundCopyManager_GetJob(h_manager(), &id, &again);
+        if (hr != S_OK) {
+                h_daemon_log_tail(20);
+                H_FAIL("GetJob after kill -9 returned 0x%08X (%s)", (unsigned) hr, h_hr_name(hr));
+        }
+        h_track(again);
+        H_ASSERT_MSG(h_pid_alive(h_daemon_pid()) && h_daemon_pid() != old, "no new daemon after kill -9 (pid %d)",
+                     (int) h_daemon_pid());
+
+        H_ASSERT_OK(IBackgroundCopyJob_GetProxySettings(again, &usage, &list, &bypass));
+        H_ASSERT_MSG(usage == BG_JOB_PROXY_USAGE_OVERRIDE, "proxy usage %u after kill -9, expected OVERRIDE (2)",
+                     (unsigned) usage);
+        H_ASSERT_STREQ(list, "http://127.0.0.1:3128");
+        H_ASSERT_STREQ(bypass, "localhost");
+        CoTaskMemFree(list);
+        CoTaskMemFree(bypass);
+        /* The proxy held from before the crash reads the same. */
+        list = bypass = NULL;
+        H_ASSERT_OK(IBackgroundCopyJob_GetProxySettings(job, &usage, &list, &bypass));
+        H_ASSERT_EQ_U64(usage, BG_JOB_PROXY_USAGE_OVERRIDE);
+        H_ASSERT_STREQ(list, "http://127.0.0.1:3128");
+        CoTaskMemFree(list);
+        CoTaskMemFree(bypass);
+
+        /* Never set: still E_NOT_SET. Set to FALSE: FALSE, not E_NOT_SET. */
+        never2 = file_qi(file_at(again, 0), &IID_IDeliveryOptimizationFile2);
+        set_false2 = file_qi(file_at(again, 1), &IID_IDeliveryOptimizationFile2);
+        H_ASSERT_HR(IDeliveryOptimizationFile2_GetProperty(never2, DOFilePropertyId_IntegrityCheckMandatory, &r),
+                    E_NOT_SET);
+        VariantInit(&r);
+        H_ASSERT_OK(IDeliveryOptimizationFile2_GetProperty(set_false2, DOFilePropertyId_IntegrityCheckMandatory, &r));
+        H_ASSERT_EQ_U64(V_VT(&r), VT_BOOL);
+        H_ASSERT(V_BOOL(&r) == VARIANT_FALSE);
+        H_ASSERT_OK(IDeliveryOptimizationFile2_GetProperty(set_false, DOFilePropertyId_IntegrityCheckMandatory, &r));
+        H_ASSERT(V_BOOL(&r) == VARIANT_FALSE);
+        H_ASSERT_HR(IDeliveryOptimizationFile2_GetProperty(never, DOFilePropertyId_IntegrityCheckMandatory, &r),
+                    E_NOT_SET);
+}
+
 /* 85: the daemon judges ages by the wall clock plus $DOSVC_TEST_CLOCK_OFFSET_SEC: restarted "29 days
  * later" the jobs are still there; "31 days later" they are cancelled, their temp files gone, and
  * GetJob no longer finds them. */
@@ -908,6 +979,7 @@ static const HTest tests[] = {
         H_TEST(test_enum_all_users_and_take_ownership),
         /* Last: they restart the daemon. */
         H_TEST(test_properties_survive_a_restart),
+        H_TEST(test_proxy_and_integrity_flag_survive_kill9),
         H_TEST(test_b85_jobs_expire_30_days_after_creation),
 };
 

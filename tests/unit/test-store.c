@@ -133,6 +133,11 @@ static Job *full_job(void) {
         j->notify_cmdline_parameters = strdup("notify-me --job \"x y\"");
         assert_non_null(j->notify_cmdline_program);
         assert_non_null(j->notify_cmdline_parameters);
+        j->proxy_usage = BG_JOB_PROXY_USAGE_OVERRIDE;
+        j->proxy_list = strdup("http://127.0.0.1:3128 proxy2:8080");
+        j->proxy_bypass_list = strdup("<local>;*.example.org");
+        assert_non_null(j->proxy_list);
+        assert_non_null(j->proxy_bypass_list);
 
         assert_int_equal(job_add_file(j, "content-0", "https://example.com/a", "/srv/dl/a.bin", NULL, 0,
                                       123456789012, &f0), 0);
@@ -148,6 +153,7 @@ static Job *full_job(void) {
         f0->has_sha256 = true;
         memcpy(f0->sha256, sha256_x, sizeof f0->sha256);
         f0->integrity_mandatory = true;
+        f0->integrity_mandatory_set = true;
         f0->integrity_check_info = strdup("sha256:whatever the caller said");
         f0->http_response_headers = strdup("HTTP/1.1 200 OK\r\nETag: \"abc\"\r\nContent-Length: 5\r\n");
         f0->bytes_downloaded = 70000;
@@ -160,6 +166,7 @@ static Job *full_job(void) {
         assert_int_equal(f1->bytes_total, BG_SIZE_UNKNOWN);
         assert_int_equal(f1->remote_size, BG_SIZE_UNKNOWN);
         f1->bytes_durable = 0;
+        f1->integrity_mandatory_set = true;     /* set to FALSE: not the same as never set */
         return j;
 }
 
@@ -262,6 +269,9 @@ static void test_store__round_trips_every_field(void **state) {
         assert_int_equal(k->security_flags, JOB_SECURITY_ALLOW_HTTPS_TO_HTTP | 0x1u);
         assert_string_equal(k->notify_cmdline_program, "/usr/bin/notify-me");
         assert_string_equal(k->notify_cmdline_parameters, "notify-me --job \"x y\"");
+        assert_int_equal(k->proxy_usage, BG_JOB_PROXY_USAGE_OVERRIDE);
+        assert_string_equal(k->proxy_list, "http://127.0.0.1:3128 proxy2:8080");
+        assert_string_equal(k->proxy_bypass_list, "<local>;*.example.org");
         assert_null(k->manager);
         assert_null(k->transfer);
         assert_null(k->bus_slot);
@@ -292,6 +302,7 @@ static void test_store__round_trips_every_field(void **state) {
                 assert_int_equal(b->has_sha256, a->has_sha256);
                 assert_memory_equal(b->sha256, a->sha256, sizeof a->sha256);
                 assert_int_equal(b->integrity_mandatory, a->integrity_mandatory);
+                assert_int_equal(b->integrity_mandatory_set, a->integrity_mandatory_set);
                 assert_int_equal(b->bytes_downloaded, a->bytes_downloaded);
                 assert_int_equal(b->download_usec, a->download_usec);
         }
@@ -299,6 +310,7 @@ static void test_store__round_trips_every_field(void **state) {
         assert_true(k->files[0]->has_sha256);
         assert_memory_equal(k->files[0]->sha256, sha256_x, sizeof sha256_x);
         assert_true(k->files[0]->integrity_mandatory);
+        assert_true(k->files[0]->integrity_mandatory_set);
         assert_string_equal(k->files[0]->integrity_check_info, "sha256:whatever the caller said");
         assert_string_equal(k->files[0]->http_response_headers,
                             "HTTP/1.1 200 OK\r\nETag: \"abc\"\r\nContent-Length: 5\r\n");
@@ -308,6 +320,7 @@ static void test_store__round_trips_every_field(void **state) {
         assert_int_equal(k->files[1]->remote_size, BG_SIZE_UNKNOWN);
         assert_false(k->files[1]->has_sha256);
         assert_false(k->files[1]->integrity_mandatory);
+        assert_true(k->files[1]->integrity_mandatory_set);      /* FALSE, but set */
         assert_null(k->files[1]->integrity_check_info);
         assert_null(k->files[1]->http_response_headers);
         assert_int_equal(k->files[1]->bytes_downloaded, 0);
@@ -339,10 +352,12 @@ static void test_store__unset_properties_round_trip_as_none(void **state) {
         /* The stored forms of "none" are NULL (and -1 for an unknown size), readable in the shell. */
         assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs WHERE notification_clsid IS NULL AND "
                                    "notify_cmdline_program IS NULL AND notify_cmdline_parameters IS NULL AND "
-                                   "cost_flags = 2147483903 AND security_flags = 0"), 1);
+                                   "cost_flags = 2147483903 AND security_flags = 0 AND proxy_usage = 0 AND "
+                                   "proxy_list IS NULL AND proxy_bypass_list IS NULL"), 1);
         assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files WHERE sha256 IS NULL AND "
                                    "integrity_check_info IS NULL AND http_response_headers IS NULL AND "
-                                   "remote_size = -1"), 1);
+                                   "remote_size = -1 AND integrity_mandatory = 0 AND "
+                                   "integrity_mandatory_set = 0"), 1);
 
         s = open_store(fx);
         assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
@@ -353,12 +368,16 @@ static void test_store__unset_properties_round_trip_as_none(void **state) {
         assert_int_equal(jobs[0]->security_flags, 0);
         assert_null(jobs[0]->notify_cmdline_program);
         assert_null(jobs[0]->notify_cmdline_parameters);
+        assert_int_equal(jobs[0]->proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG);
+        assert_null(jobs[0]->proxy_list);
+        assert_null(jobs[0]->proxy_bypass_list);
         assert_int_equal(jobs[0]->n_files, 1);
         f = jobs[0]->files[0];
         assert_int_equal(f->remote_size, BG_SIZE_UNKNOWN);
         assert_false(f->has_sha256);
         assert_memory_equal(f->sha256, zero, sizeof f->sha256);
         assert_false(f->integrity_mandatory);
+        assert_false(f->integrity_mandatory_set);
         assert_null(f->integrity_check_info);
         assert_null(f->http_response_headers);
         assert_int_equal(f->bytes_downloaded, 0);
@@ -402,6 +421,12 @@ static void test_store__saving_a_job_again_updates_it_and_keeps_its_files(void *
         job_clear_error(j);
         free(j->description);
         j->description = NULL;
+        /* SetProxySettings(NO_PROXY): the lists go back to NULL in the row too. */
+        j->proxy_usage = BG_JOB_PROXY_USAGE_NO_PROXY;
+        free(j->proxy_list);
+        j->proxy_list = NULL;
+        free(j->proxy_bypass_list);
+        j->proxy_bypass_list = NULL;
         assert_int_equal(store_save_job(s, j), 0);
 
         assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs"), 1);
@@ -412,6 +437,9 @@ static void test_store__saving_a_job_again_updates_it_and_keeps_its_files(void *
         assert_null(jobs[0]->description);
         assert_int_equal(jobs[0]->error.hresult, 0);
         assert_null(jobs[0]->error.description);
+        assert_int_equal(jobs[0]->proxy_usage, BG_JOB_PROXY_USAGE_NO_PROXY);
+        assert_null(jobs[0]->proxy_list);
+        assert_null(jobs[0]->proxy_bypass_list);
         assert_int_equal(jobs[0]->n_files, 2);
         free_jobs(jobs, n);
 }
@@ -442,6 +470,7 @@ static void test_store__file_progress_updates_only_progress(void **state) {
         f->has_sha256 = true;
         memcpy(f->sha256, sha256_x, sizeof f->sha256);
         f->integrity_mandatory = true;
+        f->integrity_mandatory_set = false;
         f->integrity_check_info = strdup("changed");
         assert_int_equal(store_save_file_progress(s, f), 0);
 
@@ -466,6 +495,7 @@ static void test_store__file_progress_updates_only_progress(void **state) {
         assert_string_equal(g->remote_url, "https://example.com/b");
         assert_false(g->has_sha256);
         assert_false(g->integrity_mandatory);
+        assert_true(g->integrity_mandatory_set);
         assert_null(g->integrity_check_info);
         /* The other file is untouched. */
         assert_int_equal(jobs[0]->files[0]->bytes_durable, 65536);
@@ -671,7 +701,7 @@ static void test_store__v1_database_migrates_to_current_with_defaults(void **sta
         assert_int_equal(store_open(fx->path, &s), 0);
         assert_int_equal(store_schema_version(s, &v), 0);
         assert_int_equal(v, STORE_SCHEMA_VERSION);
-        assert_int_equal(v, 2);
+        assert_int_equal(v, 3);
         assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
         assert_int_equal(n, 1);
 
@@ -689,6 +719,10 @@ static void test_store__v1_database_migrates_to_current_with_defaults(void **sta
         assert_int_equal(jobs[0]->security_flags, 0);
         assert_null(jobs[0]->notify_cmdline_program);
         assert_null(jobs[0]->notify_cmdline_parameters);
+        /* And so do the v3 fields. */
+        assert_int_equal(jobs[0]->proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG);
+        assert_null(jobs[0]->proxy_list);
+        assert_null(jobs[0]->proxy_bypass_list);
 
         assert_int_equal(jobs[0]->n_files, 1);
         f = jobs[0]->files[0];
@@ -701,6 +735,7 @@ static void test_store__v1_database_migrates_to_current_with_defaults(void **sta
         assert_int_equal(f->remote_size, BG_SIZE_UNKNOWN);
         assert_false(f->has_sha256);
         assert_false(f->integrity_mandatory);
+        assert_false(f->integrity_mandatory_set);
         assert_null(f->integrity_check_info);
         assert_null(f->http_response_headers);
         assert_int_equal(f->bytes_downloaded, 0);
@@ -713,24 +748,280 @@ static void test_store__v1_database_migrates_to_current_with_defaults(void **sta
         assert_int_equal(store_save_file_progress(s, jobs[0]->files[0]), 0);
         free_jobs(jobs, n);
         s = store_close(s);
-        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 2);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
         assert_int_equal(raw_count(fx->path, "SELECT cost_flags FROM jobs"), 0x80000001);
         assert_int_equal(raw_count(fx->path, "SELECT bytes_downloaded FROM files"), 2048);
+}
+
+/* Version 2 exactly as dosvc 2 left it (migrations 0 and 1, frozen here), on top of schema_v1. */
+static const char schema_v1_to_v2[] =
+        "ALTER TABLE jobs ADD COLUMN cost_flags INTEGER NOT NULL DEFAULT 2147483903;"
+        "ALTER TABLE jobs ADD COLUMN notification_clsid TEXT;"
+        "ALTER TABLE jobs ADD COLUMN security_flags INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE jobs ADD COLUMN notify_cmdline_program TEXT;"
+        "ALTER TABLE jobs ADD COLUMN notify_cmdline_parameters TEXT;"
+        "ALTER TABLE files ADD COLUMN remote_size INTEGER NOT NULL DEFAULT -1;"
+        "ALTER TABLE files ADD COLUMN sha256 TEXT;"
+        "ALTER TABLE files ADD COLUMN integrity_mandatory INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE files ADD COLUMN integrity_check_info TEXT;"
+        "ALTER TABLE files ADD COLUMN http_response_headers TEXT;"
+        "ALTER TABLE files ADD COLUMN bytes_downloaded INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE files ADD COLUMN download_usec INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE meta SET value = 2 WHERE key = 'schema_version';";
+
+static void test_store__v2_database_migrates_to_v3_with_the_set_flag_guessed(void **state) {
+        Fixture *fx = *state;
+        static const char id_a_hex[] = "3f2504e04f8911d39a0c0305e82c3301";
+        static const char sha_hex[] = "ff0123456789abcdef1032547698badcfe00112233445566778899aabbccdd00";
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        Store *s = NULL;
+        Job **jobs = NULL;
+        Job *j;
+        size_t n = 0;
+        int v = -1;
+
+        /* A v2 database with one job (v2 properties set) and three files: mandatory TRUE, FALSE
+         * (set or never set: v2 could not tell), and TRUE without a hash. */
+        assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, schema_v1_to_v2, NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "INSERT INTO jobs VALUES (?1, 'v2 job', 'desc', 0, 1, 2, 1000, 3, 600, "
+                                            "60, 0, 1650000000000000, 1650000000000001, 0, 0, 0, 0, -1, NULL, NULL, "
+                                            "2147483681, '00123456789abcdef00fedcba98765ff', 2048, "
+                                            "'/usr/bin/true', 'true x')",
+                                            -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_bind_text(st, 1, id_a_hex, -1, SQLITE_STATIC), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "INSERT INTO files VALUES (?1, ?2, '', 'https://example.com/f', ?3, "
+                                            "?4, NULL, 4096, 1024, 0, 0, NULL, NULL, 8192, ?5, ?6, ?7, NULL, 1500, 77)",
+                                            -1, &st, NULL), SQLITE_OK);
+        for (int i = 0; i < 3; i++) {
+                char local[32], temp[32];
+
+                (void) snprintf(local, sizeof local, "/srv/dl/f%d.bin", i);
+                (void) snprintf(temp, sizeof temp, "/srv/dl/.f%d.part", i);
+                assert_int_equal(sqlite3_bind_text(st, 1, id_a_hex, -1, SQLITE_STATIC), SQLITE_OK);
+                assert_int_equal(sqlite3_bind_int(st, 2, i), SQLITE_OK);
+                assert_int_equal(sqlite3_bind_text(st, 3, local, -1, SQLITE_TRANSIENT), SQLITE_OK);
+                assert_int_equal(sqlite3_bind_text(st, 4, temp, -1, SQLITE_TRANSIENT), SQLITE_OK);
+                assert_int_equal(i == 0 ? sqlite3_bind_text(st, 5, sha_hex, -1, SQLITE_STATIC)
+                                        : sqlite3_bind_null(st, 5), SQLITE_OK);
+                assert_int_equal(sqlite3_bind_int(st, 6, i != 1), SQLITE_OK);
+                assert_int_equal(i == 0 ? sqlite3_bind_text(st, 7, sha_hex, -1, SQLITE_STATIC)
+                                        : sqlite3_bind_null(st, 7), SQLITE_OK);
+                assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+                assert_int_equal(sqlite3_reset(st), SQLITE_OK);
+        }
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 2);
+
+        assert_int_equal(store_open(fx->path, &s), 0);
+        assert_int_equal(store_schema_version(s, &v), 0);
+        assert_int_equal(v, 3);
+        assert_int_equal(v, STORE_SCHEMA_VERSION);
+
+        /* In the rows themselves: the flag is integrity_mandatory's value, the proxy the default. */
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files WHERE "
+                                   "integrity_mandatory_set = integrity_mandatory"), 3);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files WHERE integrity_mandatory_set = 1"), 2);
+        assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM jobs WHERE proxy_usage = 0 AND "
+                                   "proxy_list IS NULL AND proxy_bypass_list IS NULL"), 1);
+
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        assert_int_equal(n, 1);
+        j = jobs[0];
+        /* The v1 and v2 fields are intact. */
+        assert_true(sd_id128_equal(j->id, id_a));
+        assert_string_equal(j->display_name, "v2 job");
+        assert_string_equal(j->description, "desc");
+        assert_int_equal(j->state, BG_JOB_STATE_CONNECTING);
+        assert_int_equal(j->cost_flags, 0x80000021u);
+        assert_memory_equal(j->notification_clsid, clsid_x, sizeof clsid_x);
+        assert_int_equal(j->security_flags, 2048);
+        assert_string_equal(j->notify_cmdline_program, "/usr/bin/true");
+        assert_string_equal(j->notify_cmdline_parameters, "true x");
+        /* The v3 job fields: what v2 fell back to at every restart, PRECONFIG. */
+        assert_int_equal(j->proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG);
+        assert_null(j->proxy_list);
+        assert_null(j->proxy_bypass_list);
+
+        assert_int_equal(j->n_files, 3);
+        for (size_t i = 0; i < 3; i++) {
+                const JobFile *f = j->files[i];
+
+                assert_int_equal(f->bytes_total, 4096);
+                assert_int_equal(f->bytes_durable, 1024);
+                assert_int_equal(f->remote_size, 8192);
+                assert_int_equal(f->bytes_downloaded, 1500);
+                assert_int_equal(f->download_usec, 77);
+                /* The flag: v2's guess, now stored. */
+                assert_int_equal(f->integrity_mandatory, i != 1);
+                assert_int_equal(f->integrity_mandatory_set, f->integrity_mandatory);
+        }
+        assert_true(j->files[0]->has_sha256);
+        assert_memory_equal(j->files[0]->sha256, sha256_x, sizeof sha256_x);
+        assert_string_equal(j->files[0]->integrity_check_info, sha_hex);
+        assert_false(j->files[2]->has_sha256);
+
+        /* The migrated rows take v3 writes: a FALSE set now stays set, and the proxy is kept. */
+        j->files[1]->integrity_mandatory_set = true;
+        assert_int_equal(store_save_file(s, j->files[1]), 0);
+        j->proxy_usage = BG_JOB_PROXY_USAGE_OVERRIDE;
+        j->proxy_list = strdup("http://127.0.0.1:3128");
+        j->proxy_bypass_list = strdup("localhost");
+        assert_non_null(j->proxy_list);
+        assert_non_null(j->proxy_bypass_list);
+        assert_int_equal(store_save_job(s, j), 0);
+        free_jobs(jobs, n);
+        s = store_close(s);
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        assert_int_equal(n, 1);
+        assert_false(jobs[0]->files[1]->integrity_mandatory);
+        assert_true(jobs[0]->files[1]->integrity_mandatory_set);
+        assert_int_equal(jobs[0]->proxy_usage, BG_JOB_PROXY_USAGE_OVERRIDE);
+        assert_string_equal(jobs[0]->proxy_list, "http://127.0.0.1:3128");
+        assert_string_equal(jobs[0]->proxy_bypass_list, "localhost");
+        free_jobs(jobs, n);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
+}
+
+/* Every table's definition and every row, as text, to compare a database before and after. */
+static char *raw_dump(const char *path) {
+        static const char *const queries[] = {
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+                "SELECT * FROM meta ORDER BY key",
+                "SELECT rowid, * FROM jobs ORDER BY rowid",
+                "SELECT rowid, * FROM files ORDER BY job_id, idx",
+        };
+        sqlite3 *db = NULL;
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&buf, &size);
+
+        assert_non_null(out);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        for (size_t q = 0; q < ELEMENTSOF(queries); q++) {
+                sqlite3_stmt *st = NULL;
+                int rc;
+
+                assert_int_equal(sqlite3_prepare_v2(db, queries[q], -1, &st, NULL), SQLITE_OK);
+                fprintf(out, "%s\n", queries[q]);
+                while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                        for (int c = 0; c < sqlite3_column_count(st); c++) {
+                                int type = sqlite3_column_type(st, c);
+
+                                if (type == SQLITE_NULL)
+                                        fputs("NULL", out);
+                                else if (type == SQLITE_BLOB) {
+                                        const uint8_t *p = sqlite3_column_blob(st, c);
+
+                                        fputs("x'", out);
+                                        for (int i = 0; i < sqlite3_column_bytes(st, c); i++)
+                                                fprintf(out, "%02x", p[i]);
+                                        fputc('\'', out);
+                                } else
+                                        fprintf(out, "%d:%s", type, (const char *) sqlite3_column_text(st, c));
+                                fputc('|', out);
+                        }
+                        fputc('\n', out);
+                }
+                assert_int_equal(rc, SQLITE_DONE);
+                sqlite3_finalize(st);
+        }
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+        assert_int_equal(fclose(out), 0);
+        return buf;
+}
+
+static void test_store__v3_database_opened_again_is_unchanged(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *a = full_job();
+        _cleanup_(job_freep) Job *b = plain_job(&id_b, "b", 2);
+        _cleanup_free_ char *before = NULL, *after_open = NULL, *after_load = NULL;
+        Store *s = open_store(fx);
+        Job **jobs = NULL;
+        size_t n = 0;
+        int v = -1;
+
+        assert_int_equal(job_add_file(b, "", "http://h/x", "/d/x", NULL, 0, BG_SIZE_UNKNOWN, NULL), 0);
+        save_all(s, a);
+        save_all(s, b);
+        s = store_close(s);
+        before = raw_dump(fx->path);
+        assert_non_null(strstr(before, "integrity_mandatory_set"));
+        assert_non_null(strstr(before, "proxy_bypass_list"));
+
+        /* Opening runs no migration step on a current database, and loading writes nothing. */
+        s = open_store(fx);
+        assert_int_equal(store_schema_version(s, &v), 0);
+        assert_int_equal(v, 3);
+        s = store_close(s);
+        after_open = raw_dump(fx->path);
+        assert_string_equal(after_open, before);
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        after_load = raw_dump(fx->path);
+        assert_string_equal(after_load, before);
+        assert_int_equal(n, 2);         /* creation order: b (2) before a */
+        assert_int_equal(jobs[0]->proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG);
+        assert_false(jobs[0]->files[0]->integrity_mandatory_set);
+        assert_int_equal(jobs[1]->proxy_usage, BG_JOB_PROXY_USAGE_OVERRIDE);
+        assert_string_equal(jobs[1]->proxy_list, a->proxy_list);
+        assert_true(jobs[1]->files[1]->integrity_mandatory_set);
+        free_jobs(jobs, n);
+}
+
+/* A stored TRUE is in force (the scheduler enforces it), so it reads as set even in a row whose
+ * flag says otherwise (a hand edit): never E_NOT_SET for a check that runs. */
+static void test_store__mandatory_true_always_loads_as_set(void **state) {
+        Fixture *fx = *state;
+        _cleanup_(job_freep) Job *a = full_job();
+        Store *s = open_store(fx);
+        Job **jobs = NULL;
+        size_t n = 0;
+
+        save_all(s, a);
+        s = store_close(s);
+        raw_exec(fx->path, "UPDATE files SET integrity_mandatory_set = 0");
+
+        s = open_store(fx);
+        assert_int_equal(store_load_jobs(s, &jobs, &n), 0);
+        s = store_close(s);
+        assert_int_equal(n, 1);
+        assert_true(jobs[0]->files[0]->integrity_mandatory);
+        assert_true(jobs[0]->files[0]->integrity_mandatory_set);
+        assert_false(jobs[0]->files[1]->integrity_mandatory);
+        assert_false(jobs[0]->files[1]->integrity_mandatory_set);
+        free_jobs(jobs, n);
 }
 
 static void test_store__newer_schema_is_eproto(void **state) {
         Fixture *fx = *state;
         _cleanup_(job_freep) Job *a = full_job();
         Store *s = open_store(fx);
+        char sql[96];
 
         save_all(s, a);
         s = store_close(s);
-        raw_exec(fx->path, "UPDATE meta SET value = 3 WHERE key = 'schema_version'");
+        (void) snprintf(sql, sizeof sql, "UPDATE meta SET value = %d WHERE key = 'schema_version'",
+                        STORE_SCHEMA_VERSION + 1);
+        raw_exec(fx->path, sql);
 
         assert_int_equal(store_open(fx->path, &s), -EPROTO);
         assert_null(s);
         /* Refusing touched nothing. */
-        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
+        assert_int_equal(raw_count(fx->path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+                         STORE_SCHEMA_VERSION + 1);
         assert_int_equal(raw_count(fx->path, "SELECT COUNT(*) FROM files"), 2);
 }
 
@@ -789,6 +1080,14 @@ static void test_store__unknown_values_skip_only_that_job(void **state) {
                 "UPDATE jobs SET notification_clsid = '00112233445566778899aabbccddeeXX'",
                 "UPDATE jobs SET notification_clsid = '0011'",
                 "UPDATE files SET sha256 = 'abc' WHERE idx = 0",
+                /* proxy settings no SetProxySettings accepts: an unknown usage, OVERRIDE without a
+                 * proxy (the job must not go direct), lists with another usage */
+                "UPDATE jobs SET proxy_usage = 4",
+                "UPDATE jobs SET proxy_usage = -1",
+                "UPDATE jobs SET proxy_list = NULL",
+                "UPDATE jobs SET proxy_list = ''",
+                "UPDATE jobs SET proxy_usage = 0",
+                "UPDATE jobs SET proxy_usage = 1, proxy_list = NULL",
         };
         s = store_close(s);
         for (size_t i = 0; i < ELEMENTSOF(corruptions); i++) {
@@ -826,6 +1125,9 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_store__load_inside_a_transaction, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__reopen_keeps_the_schema_version, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__v1_database_migrates_to_current_with_defaults, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__v2_database_migrates_to_v3_with_the_set_flag_guessed, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__v3_database_opened_again_is_unchanged, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_store__mandatory_true_always_loads_as_set, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__newer_schema_is_eproto, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__not_a_database_is_an_error, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_store__unknown_values_skip_only_that_job, setup, teardown),
