@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -560,6 +561,12 @@ static pid_t read_pid_file(const char *path) {
 
 static char daemon_pid_path[192], nginx_pid_path[192];
 
+bool h_system_mode(void) {
+        const char *v = getenv("DOSVC_SYSTEM");
+
+        return v && (strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0);
+}
+
 pid_t h_daemon_pid(void) {
         return read_pid_file(daemon_pid_path);
 }
@@ -593,6 +600,9 @@ static bool stop_pid(pid_t pid, const int *sigs, size_t n_sigs, unsigned timeout
 void h_daemon_kill_and_wait(int sig) {
         pid_t pid = h_daemon_pid();
 
+        if (h_system_mode())
+                h_skip("needs a daemon of its own to stop; this run uses the system service");
+
         if (!h_pid_alive(pid))
                 H_FAIL("no live daemon (pid file %s gives %d)", daemon_pid_path, (int) pid);
         if (kill(pid, sig) < 0)
@@ -603,6 +613,9 @@ void h_daemon_kill_and_wait(int sig) {
 
 bool h_daemon_stop(int sig) {
         pid_t pid = h_daemon_pid();
+
+        if (h_system_mode())
+                h_skip("needs a daemon of its own to stop; this run uses the system service");
 
         if (!h_pid_alive(pid))
                 return true;
@@ -1164,7 +1177,10 @@ static void setup(void) {
         if (setenv("XDG_RUNTIME_DIR", runtime_dir, 1) < 0 || setenv("XDG_STATE_HOME", state_dir, 1) < 0)
                 H_FAIL("setenv: %m");
         (void) unsetenv("DOSVC_BUS_ADDRESS");
-        if (!getenv("DOSVC_DAEMON"))
+        if (h_system_mode())
+                h_note("system mode: the running system service on %s; no daemon of our own",
+                       getenv("DOSVC_SYSTEM_BUS_ADDRESS") ?: "the system bus");
+        else if (!getenv("DOSVC_DAEMON"))
                 h_note("warning: DOSVC_DAEMON is not set; libdosvc starts the installed daemon");
         else
                 h_note("daemon: %s", getenv("DOSVC_DAEMON"));

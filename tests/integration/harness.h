@@ -138,6 +138,11 @@ int h_count_entries(const char *dir);
 void h_list_dir(const char *dir);        /* "# " lines, for diagnostics */
 
 /* ---- the daemon ---- */
+/* True in system mode ($DOSVC_SYSTEM is 1, yes or true, as libdosvc reads it): libdosvc then talks to
+ * an already running `dosvc --system` (on $DOSVC_SYSTEM_BUS_ADDRESS, else the system bus) and never
+ * starts a daemon, so the world has none of its own: h_daemon_kill_and_wait() and h_daemon_stop()
+ * skip the current test (TAP "# SKIP") instead of failing, and h_daemon_pid() is -1. */
+bool h_system_mode(void);
 pid_t h_daemon_pid(void);                /* from $XDG_RUNTIME_DIR/dosvc/pid; -1 when unknown */
 bool h_pid_alive(pid_t pid);             /* exists and is not a zombie */
 /* Sends `sig` to the daemon and waits (≤ 10 s) until it is gone; fails the test when it is not. */

@@ -3,7 +3,7 @@
  * outside the user's own folder and nothing deleted elsewhere: a "victim" folder holding one file,
  * `secret` ("precious"), must come out of every test unchanged, with nothing added.
  *
- * The attacks run twice:
+ * The attacks run in three settings:
  *   - as root (CI): the harness's daemon runs as root and the jobs belong to root, so no fs-id
  *     switch protects anything here: the victim folder is root's and writable by the daemon; only
  *     the path handling (folder resolved without symlinks, single-component names, checks of what
@@ -11,17 +11,30 @@
  *   - as a fresh test user (test_as_test_user, root only): `useradd dosvc-t-<random>`, then this
  *     program again as that user (`--as-user`), with its own harness world and so its own user-mode
  *     daemon running as the user; the victim is a root-owned folder (0755, file 0644) prepared by the
- *     parent ($DOSVC_T_VICTIM). The user is deleted afterwards.
- * System mode (the daemon as root acting for the user) is not in the tree yet: the switch of fs ids
- * is tested directly by tests/unit/test-files.c (unit-files), attacks included.
+ *     parent ($DOSVC_T_VICTIM), and so is a folder the user cannot reach ($DOSVC_T_LOCKED: a 0777
+ *     folder inside root's 0700 one). The user is deleted afterwards.
+ *   - against the system service (`--system-daemon`, the real threat model): run by
+ *     tests/integration/test-system.sh as a non-root user with DOSVC_SYSTEM=1 and
+ *     DOSVC_SYSTEM_BUS_ADDRESS, so libdosvc talks to `dosvc --system` running as ROOT, which acts for
+ *     the user by switching fs ids (src/daemon/files.c). The harness world still provides the
+ *     temp root, the destination folders and nginx (running as the user), but no daemon of its own
+ *     (harness.h: h_system_mode()). The script prepares $DOSVC_T_VICTIM and $DOSVC_T_LOCKED as root
+ *     and checks both again from outside afterwards. Cases that need the daemon stopped, restarted
+ *     or its test clock would be TAP-skipped in this mode (h_daemon_kill_and_wait() skips); none of
+ *     the cases below needs them. The switch of fs ids is also tested directly by
+ *     tests/unit/test-files.c (unit-files).
  *
  * Cases: the destination folder swapped for a symlink to the victim folder after AddFile and before
  * Resume, and during the transfer; the temp name pre-created as a symlink to the victim file, as a
- * hard link of it, as a FIFO, as a device; the destination pre-created as a symlink (Complete
- * replaces the link); a FIFO/device as the destination (AddFile) and a FIFO appearing there before
- * Complete; `..`/`.` in paths; AddFile into a folder the user cannot write; a symlinked folder at
- * AddFile is resolved once and a later re-pointing of the link does not move the file; Cancel after
- * the temp name was swapped for a symlink removes the link, not the victim. */
+ * hard link of it (skipped where fs.protected_hardlinks stops a non-root user from planting it), as a
+ * FIFO, as a device (root only); the destination pre-created as a symlink (Complete replaces the
+ * link); a FIFO/device as the destination (AddFile) and a FIFO appearing there before Complete;
+ * `..`/`.` in paths; AddFile into a folder the user cannot write, and into one it cannot reach
+ * (directly and through a symlink of its own; non-root runs); a symlinked folder at AddFile is
+ * resolved once and a later re-pointing of the link does not move the file; Cancel after the temp
+ * name was swapped for a symlink removes the link, not the victim; the temp file and the delivered
+ * file belong to the job's owner (its uid and primary gid; GetOwner is its uid). System mode adds:
+ * no daemon of the harness's own was started (the jobs really went to the system service). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -42,6 +55,7 @@
 #define T_MS 30000u
 #define HR_FILE_EXISTS ((HRESULT) 0x80070050u)   /* HRESULT_FROM_WIN32(ERROR_FILE_EXISTS) */
 #define AS_USER "--as-user"
+#define SYSTEM_DAEMON "--system-daemon"
 
 /* ---- the victim ---- */
 
@@ -221,11 +235,9 @@ static void test_attack__temp_name_hard_link(void) {
                                            h_strdupf("%s/x.bin", dest));
         char *temp = temp_name(job);
 
-        if (link(h_strdupf("%s/secret", vd), temp) < 0) {
+        if (link(h_strdupf("%s/secret", vd), temp) < 0)
                 /* fs.protected_hardlinks: a user cannot even plant a link of root's file */
-                h_note("link() of the victim refused (%m): the kernel stops this attack before us");
-                return;
-        }
+                h_skip("link() of the victim refused (%m): the kernel stops this attack before the daemon");
         H_ASSERT_OK(IBackgroundCopyJob_Resume(job));
         expect_error(job, E_ACCESSDENIED, E_ACCESSDENIED);
         victim_check(vd);
@@ -344,6 +356,60 @@ static void test_attack__unwritable_folder_is_access_denied(void) {
         victim_check(vd);
 }
 
+/* A folder the user could write (0777) but cannot reach (inside root's 0700 folder), prepared by root
+ * ($DOSVC_T_LOCKED). A root daemon reaches it (CAP_DAC_READ_SEARCH/OVERRIDE) unless it resolves and
+ * opens the path with the owner's rights; the caller checks from outside that nothing arrived. */
+static void test_attack__unreachable_folder_is_access_denied(void) {
+        const char *locked = getenv("DOSVC_T_LOCKED");
+        IBackgroundCopyJob *job;
+        char *dest, *link;
+
+        if (is_root())
+                h_skip("root reaches every folder: checked in the --as-user and system runs");
+        if (!locked || !locked[0])
+                h_skip("no unreachable folder prepared ($DOSVC_T_LOCKED is not set)");
+        H_ASSERT_MSG(access(locked, F_OK) < 0 && errno == EACCES, "%s is not unreachable for us", locked);
+        job = h_create_job("unreachable", NULL);
+        (void) h_make_file("unreachable.bin", SMALL_SIZE);
+        H_ASSERT_HR(IBackgroundCopyJob_AddFile(job, h_url("/unreachable.bin"), h_strdupf("%s/x.bin", locked)),
+                    E_ACCESSDENIED);
+        /* …also through a symlink of the user's own (AddFile resolves it once, as the owner) */
+        dest = h_dest_dir("unreachable");
+        link = h_strdupf("%s/to-locked", dest);
+        H_ASSERT(symlink(locked, link) == 0);
+        H_ASSERT_HR(IBackgroundCopyJob_AddFile(job, h_url("/unreachable.bin"), h_strdupf("%s/x.bin", link)),
+                    E_ACCESSDENIED);
+}
+
+/* The files the daemon makes for the job belong to its owner: in system mode the root daemon
+ * creates them with the owner's fsuid/fsgid (its primary group), not as root. */
+static void test_attack__files_are_created_as_the_owner(void) {
+        char *dest = h_dest_dir("owner");
+        char *local = h_strdupf("%s/out.bin", dest);
+        IBackgroundCopyJob *job = job_with("owner", "owner.bin", SMALL_SIZE, "/", local);
+        char *temp = temp_name(job);
+        LPWSTR owner = NULL;
+        struct stat st;
+
+        H_ASSERT_OK(IBackgroundCopyJob_GetOwner(job, &owner));
+        H_ASSERT_STREQ(owner, h_strdupf("%u", (unsigned) geteuid()));
+        CoTaskMemFree(owner);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(job));
+        H_WAIT_STATE(job, BG_JOB_STATE_TRANSFERRED, T_MS);
+        H_ASSERT_MSG(lstat(temp, &st) == 0, "no temp file %s before Complete: %m", temp);
+        H_ASSERT_MSG(S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_gid == getegid() && !(st.st_mode & S_IWOTH),
+                     "temp file: mode 0%o, uid %u, gid %u; expected a regular file of %u:%u, not world-writable",
+                     (unsigned) st.st_mode, (unsigned) st.st_uid, (unsigned) st.st_gid, (unsigned) geteuid(),
+                     (unsigned) getegid());
+        H_ASSERT_OK(IBackgroundCopyJob_Complete(job));
+        H_ASSERT(lstat(local, &st) == 0);
+        H_ASSERT_MSG(S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_gid == getegid(),
+                     "delivered file: mode 0%o, uid %u, gid %u; expected %u:%u", (unsigned) st.st_mode,
+                     (unsigned) st.st_uid, (unsigned) st.st_gid, (unsigned) geteuid(), (unsigned) getegid());
+        H_ASSERT(h_files_equal(h_strdupf("%s/owner.bin", h_docroot()), local));
+        H_ASSERT_EQ_U64(h_count_temp_files(dest), 0);
+}
+
 static void test_attack__symlinked_folder_resolved_once(void) {
         const char *vd = victim_dir();
         char *dest = h_dest_dir("resolved-once");
@@ -373,7 +439,17 @@ static void test_attack__symlinked_folder_resolved_once(void) {
         victim_check(vd);
 }
 
-/* ---- the same attacks as a fresh non-root user ---- */
+/* ---- the system service: the jobs went to it, not to a daemon of ours ---- */
+
+static void test_system__no_daemon_of_our_own(void) {
+        char *dir = h_strdupf("%s/dosvc", h_runtime_dir());
+
+        H_ASSERT_MSG(h_system_mode(), "not in system mode: DOSVC_SYSTEM is not set");
+        H_ASSERT_MSG(h_daemon_pid() < 0 && !h_file_exists(dir),
+                     "a daemon of our own was started (%s exists): the jobs did not go to the system service", dir);
+}
+
+/* ---- the same attacks as a fresh non-root user, and against the system service ---- */
 
 static const HTest attack_tests[] = {
         H_TEST(test_attack__folder_symlink_swapped_before_resume),
@@ -385,7 +461,25 @@ static const HTest attack_tests[] = {
         H_TEST(test_attack__destination_fifo_or_device),
         H_TEST(test_attack__dot_and_dotdot_paths),
         H_TEST(test_attack__unwritable_folder_is_access_denied),
+        H_TEST(test_attack__unreachable_folder_is_access_denied),
+        H_TEST(test_attack__files_are_created_as_the_owner),
         H_TEST(test_attack__symlinked_folder_resolved_once),
+};
+
+static const HTest system_tests[] = {
+        H_TEST(test_attack__folder_symlink_swapped_before_resume),
+        H_TEST(test_attack__folder_symlink_swapped_during_transfer),
+        H_TEST(test_attack__temp_name_symlink_then_cancel),
+        H_TEST(test_attack__temp_name_hard_link),
+        H_TEST(test_attack__temp_name_fifo_and_device),
+        H_TEST(test_attack__destination_symlink_is_replaced),
+        H_TEST(test_attack__destination_fifo_or_device),
+        H_TEST(test_attack__dot_and_dotdot_paths),
+        H_TEST(test_attack__unwritable_folder_is_access_denied),
+        H_TEST(test_attack__unreachable_folder_is_access_denied),
+        H_TEST(test_attack__files_are_created_as_the_owner),
+        H_TEST(test_attack__symlinked_folder_resolved_once),
+        H_TEST(test_system__no_daemon_of_our_own),   /* last: after every call the others made */
 };
 
 static void run(const char *const argv[]) {
@@ -420,7 +514,7 @@ static void delete_user(void *arg) {
 
 static void test_as_test_user(void) {
         struct passwd *pw;
-        char home[sizeof victim_root + 8], victim[sizeof victim_root + 8], line[1024];
+        char home[sizeof victim_root + 8], victim[sizeof victim_root + 8], locked[sizeof victim_root + 16], line[1024];
         int fds[2], status = -1, fd;
         FILE *out;
         pid_t pid;
@@ -448,6 +542,11 @@ static void test_as_test_user(void) {
         (void) snprintf(victim, sizeof victim, "%s/etc", victim_root);
         (void) snprintf(home, sizeof home, "%s/home", victim_root);
         H_ASSERT(mkdir(victim, 0755) == 0 && mkdir(home, 0700) == 0 && chown(home, pw->pw_uid, pw->pw_gid) == 0);
+        /* a folder the user may write but cannot reach: 0777 inside root's 0700 */
+        (void) snprintf(locked, sizeof locked, "%s/locked", victim_root);
+        H_ASSERT(mkdir(locked, 0700) == 0);
+        (void) snprintf(locked, sizeof locked, "%s/locked/open", victim_root);
+        H_ASSERT(mkdir(locked, 0777) == 0 && chmod(locked, 0777) == 0);
         fd = open(h_strdupf("%s/secret", victim), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         H_ASSERT(fd >= 0 && write(fd, "precious", 8) == 8);
         close(fd);
@@ -461,7 +560,7 @@ static void test_as_test_user(void) {
                 if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
                         _exit(126);
                 if (setenv("HOME", home, 1) < 0 || setenv("XDG_CONFIG_HOME", home, 1) < 0 ||
-                    setenv("DOSVC_T_VICTIM", victim, 1) < 0)
+                    setenv("DOSVC_T_VICTIM", victim, 1) < 0 || setenv("DOSVC_T_LOCKED", locked, 1) < 0)
                         _exit(126);
                 execl("/proc/self/exe", "test-path-attacks", AS_USER, (char *) NULL);
                 _exit(127);
@@ -478,6 +577,10 @@ static void test_as_test_user(void) {
         (void) waitpid(pid, &status, 0);
 
         victim_check(victim);
+        if (h_count_entries(locked) != 0) {
+                h_list_dir(locked);
+                H_FAIL("something was created in the unreachable folder %s", locked);
+        }
         H_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the attacks as %s failed (status 0x%x)", user_name,
                      (unsigned) status);
 }
@@ -492,6 +595,8 @@ static const HTest all_tests[] = {
         H_TEST(test_attack__destination_fifo_or_device),
         H_TEST(test_attack__dot_and_dotdot_paths),
         H_TEST(test_attack__unwritable_folder_is_access_denied),
+        H_TEST(test_attack__unreachable_folder_is_access_denied),
+        H_TEST(test_attack__files_are_created_as_the_owner),
         H_TEST(test_attack__symlinked_folder_resolved_once),
         H_TEST(test_as_test_user),
 };
@@ -501,6 +606,21 @@ int main(int argc, char **argv) {
                 char *only[] = { argv[0], NULL };
 
                 return h_run(1, only, attack_tests, H_ELEMENTSOF(attack_tests));
+        }
+        if (argc > 1 && strcmp(argv[1], SYSTEM_DAEMON) == 0) {
+                /* Without system mode libdosvc would start a user daemon of its own: refuse, rather
+                 * than pass against the wrong daemon. Test names may follow, as usual. */
+                if (!h_system_mode() || !getenv("DOSVC_SYSTEM_BUS_ADDRESS")) {
+                        printf("Bail out! %s needs DOSVC_SYSTEM=1 and DOSVC_SYSTEM_BUS_ADDRESS (see test-system.sh)\n",
+                               SYSTEM_DAEMON);
+                        return EXIT_FAILURE;
+                }
+                if (is_root()) {
+                        printf("Bail out! %s runs as the non-root owner of the jobs, not as root\n", SYSTEM_DAEMON);
+                        return EXIT_FAILURE;
+                }
+                argv[1] = argv[0];
+                return h_run(argc - 1, argv + 1, system_tests, H_ELEMENTSOF(system_tests));
         }
         return h_run(argc, argv, all_tests, H_ELEMENTSOF(all_tests));
 }

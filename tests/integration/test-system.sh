@@ -4,7 +4,8 @@
 # A private dbus-daemon with the system bus's deny-by-default policy plus our data/org.dosvc1.conf; the
 # daemon runs as root with `dosvc --system` on it (DOSVC_SYSTEM_BUS_ADDRESS, state and runtime dirs in
 # the temp dir); two throw-away users (useradd dosvc-t-<random>-a/-b, deleted with userdel -r in the
-# trap) use it through `doadmin --system`, busctl and the C helper system-helper (callbacks). Checks:
+# trap; A is also in a throw-away group dosvc-t-<random>-g, groupdel'ed there) use it through
+# `doadmin --system`, busctl, the C helper system-helper (callbacks) and test-path-attacks. Checks:
 #   - the name is root's: a second daemon fails clearly, a non-root one is refused by the policy;
 #   - the matrix "every org.dosvc1.Job method and property x another non-root user": E_ACCESSDENIED,
 #     through doadmin (every verb that takes a job) and through busctl (every method the object has,
@@ -14,17 +15,31 @@
 #   - root may act on A's job: set*, suspend, resume, cancel, complete, takeownership;
 #   - a transfer for A lands in a directory owned by A, and the file is owned by A;
 #   - job signals reach A's callback on the system bus (unicast to the subscriber);
-#   - data/dosvc.service passes systemd-analyze verify.
-# Needs root (useradd, setpriv), dbus-daemon, busctl and nginx; exits 77 (skipped) otherwise.
+#   - the path attacks of test-path-attacks.c, run as A with `--system-daemon` against this root daemon
+#     (the real threat model: root acting for A by switching fs ids): every case must pass with the
+#     HRESULTs of the user-mode runs (only the hard-link case may be skipped, where
+#     fs.protected_hardlinks stops A from planting it); root's victim folder (0755, `secret` 0644
+#     "precious") and a 0777 folder inside root's 0700 one, prepared here, are re-checked from the
+#     shell afterwards (content, owner, mode, mtime, no entry added or removed), and A leaves nothing
+#     in /tmp;
+#   - notify command lines run as the job's owner (src/daemon/notify.c): a program set by A with
+#     `setnotifycmdline` writes `id -u`, `id -g`, `id -G`, $HOME, $DOSVC_JOB_ID and $DOSVC_JOB_STATE into
+#     A's home when the job is transferred: the file is A's, the ids and groups are exactly A's (its
+#     extra group included, no 0), the environment is A's; a second program tries to create and
+#     append in a root-only folder: every attempt fails with "Permission denied" and nothing arrives;
+#   - data/dosvc.service passes systemd-analyze verify;
+#   - the daemon's log holds no sanitizer report (ASan/UBSan builds).
+# Needs root (useradd, groupadd, setpriv), dbus-daemon, busctl and nginx; exits 77 (skipped) otherwise.
 #
-# Environment (set by meson): DOADMIN, DOSVC_DAEMON, SYSTEM_HELPER, DBUS_POLICY, DOSVC_UNIT (the built
+# Environment (set by meson): DOADMIN, DOSVC_DAEMON, SYSTEM_HELPER, DBUS_POLICY, PATH_ATTACKS (the
+# test-path-attacks binary; its section is skipped with a note when unset), DOSVC_UNIT (the built
 # dosvc.service, checked with systemd-analyze verify when that is installed).
 set -eu
 set -o pipefail
 
 skip() { echo "SKIP: $*"; exit 77; }
 [[ $(id -u) -eq 0 ]] || skip "system mode tests need root (useradd, setpriv, a root daemon)"
-for tool in dbus-daemon busctl setpriv useradd userdel nginx curl python3; do
+for tool in dbus-daemon busctl setpriv useradd userdel groupadd groupdel nginx curl python3; do
     command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 : "${DOADMIN:?}" "${DOSVC_DAEMON:?}" "${SYSTEM_HELPER:?}" "${DBUS_POLICY:?}"
@@ -39,7 +54,9 @@ chmod 0755 "$WORK"   # the users must reach the bus socket and their homes insid
 SUFFIX=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 USER_A="dosvc-t-$SUFFIX-a"
 USER_B="dosvc-t-$SUFFIX-b"
+GROUP_X="dosvc-t-$SUFFIX-g"
 USERS_MADE=()
+GROUPS_MADE=()
 BUS_PID=
 DAEMON_PID=
 NGINX_PID=
@@ -52,6 +69,9 @@ cleanup() {
     [[ -n "$BUS_PID" ]] && kill "$BUS_PID" 2>/dev/null
     for u in "${USERS_MADE[@]}"; do
         userdel -r "$u" 2>/dev/null || userdel "$u"
+    done
+    for g in "${GROUPS_MADE[@]}"; do
+        groupdel "$g"
     done
     [[ -f "$WORK/dosvc.log" ]] && tail -n 40 "$WORK/dosvc.log"
     rm -rf "$WORK"
@@ -105,12 +125,18 @@ for ((i = 0; i < 100; i++)); do [[ -S "$WORK/bus" ]] && break; sleep 0.05; done
 export DOSVC_SYSTEM_BUS_ADDRESS="$ADDR"
 
 # --- users -----------------------------------------------------------------------------------------
+# A is also in an extra group, so that "A's groups" (notify command lines) means more than one.
+groupadd "$GROUP_X"
+GROUPS_MADE+=("$GROUP_X")
 for u in "$USER_A" "$USER_B"; do
-    useradd --create-home --home-dir "$WORK/home-${u: -1}" --user-group --shell /bin/sh "$u"
+    extra=()
+    [[ $u == "$USER_A" ]] && extra=(--groups "$GROUP_X")
+    useradd --create-home --home-dir "$WORK/home-${u: -1}" --user-group "${extra[@]}" --shell /bin/sh "$u"
     USERS_MADE+=("$u")
 done
 HOME_A="$WORK/home-a"
 UID_A=$(id -u "$USER_A")
+GID_A=$(id -g "$USER_A")
 
 # as USER CMD...: run CMD as USER (real and effective ids, its groups), in system mode.
 as() {
@@ -322,12 +348,129 @@ rc=$(status_of as "$USER_B" "$DOADMIN" --system addfile "$JB2" "$URL/small.bin" 
     fail "B: addfile into A's dir -> rc=$rc $(cat "$WORK/err")"
 as "$USER_B" "$DOADMIN" --system cancel "$JB2"
 
+# --- path attacks as A against the root daemon -----------------------------------------------------
+# test-path-attacks --system-daemon: the attacks of the user-mode runs, as A, with A's jobs going to
+# this root daemon (DOSVC_SYSTEM=1 from `as`); the program's harness provides A's folders and an nginx
+# running as A, but no daemon. Root prepares the victim and a folder A can write but not reach, and
+# checks both from here afterwards: a snapshot of type, owner, mode, size and mtime of every entry.
+if [[ -n "${PATH_ATTACKS:-}" ]]; then
+    PATH_ATTACKS=$(realpath "$PATH_ATTACKS")
+    PA="$WORK/pa"
+    mkdir -m 0755 "$PA" "$PA/victim"
+    printf precious >"$PA/victim/secret"
+    chmod 0644 "$PA/victim/secret"
+    mkdir -m 0700 "$PA/locked"
+    mkdir "$PA/locked/open"
+    chmod 0777 "$PA/locked/open"
+    pa_snapshot() { find "$PA" -printf '%P %y %u:%g %m %s %T@\n' | sort; }
+    pa_snapshot >"$WORK/pa.before"
+    tmp_of_a() { find /tmp -mindepth 1 -maxdepth 1 -user "$USER_A" | sort; }
+    tmp_of_a >"$WORK/pa.tmp-before"
+    t0=$SECONDS
+    rc=$(status_of as "$USER_A" env DOSVC_T_VICTIM="$PA/victim" DOSVC_T_LOCKED="$PA/locked/open" \
+        timeout 240 "$PATH_ATTACKS" --system-daemon)
+    cp "$WORK/out" "$WORK/pa.tap"
+    sed 's/^/    | /' "$WORK/pa.tap"
+    plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$WORK/pa.tap" | head -n 1)
+    n_ok=$(grep -c '^ok ' "$WORK/pa.tap" || true)
+    n_not_ok=$(grep -c '^not ok ' "$WORK/pa.tap" || true)
+    # Skips: only the hard link, which fs.protected_hardlinks keeps A from planting.
+    unexpected_skips=$(grep '^ok .* # SKIP' "$WORK/pa.tap" | grep -v ' test_attack__temp_name_hard_link # SKIP' || true)
+    skips=$(grep '^ok .* # SKIP' "$WORK/pa.tap" | sed 's/^ok [0-9]* - \([^ ]*\) # SKIP.*/\1/' | paste -sd ' ' || true)
+    while read -r line; do
+        [[ -n "$line" ]] && fail "path attack as A against the root daemon: $line"
+    done < <(grep '^not ok ' "$WORK/pa.tap" || true)
+    if [[ $rc -eq 0 && -n "$plan" && $plan -ge 13 && $n_ok -eq $plan && $n_not_ok -eq 0 && -z "$unexpected_skips" ]] &&
+        ! grep -q '^Bail out!' "$WORK/pa.tap"; then
+        ok "path attacks as A against the root daemon: $n_ok/$plan ok in $((SECONDS - t0)) s${skips:+ (skipped: $skips)}"
+    else
+        fail "path attacks as A: rc=$rc, plan '${plan:-none}', $n_ok ok, $n_not_ok not ok${unexpected_skips:+, unexpected skips: $unexpected_skips} $(cat "$WORK/err")"
+    fi
+    # Root's folders, seen from outside: the victim unchanged, nothing added, removed or touched.
+    [[ $(cat "$PA/victim/secret") == precious && $(stat -c '%U:%G %a' "$PA/victim" "$PA/victim/secret" | paste -sd ' ') == "root:root 755 root:root 644" ]] &&
+        ok "the victim is unchanged and root's" || fail "the victim changed: $(ls -la "$PA/victim")"
+    [[ $(find "$PA/victim" -mindepth 1 | wc -l) -eq 1 && $(find "$PA/locked/open" -mindepth 1 | wc -l) -eq 0 ]] &&
+        ok "nothing was added to the victim or the unreachable folder" ||
+        fail "entries appeared: $(find "$PA" -mindepth 1)"
+    pa_snapshot >"$WORK/pa.after"
+    if cmp -s "$WORK/pa.before" "$WORK/pa.after"; then ok "root's folders: snapshot (type, owner, mode, size, mtime) unchanged"
+    else fail "root's folders changed: $(diff "$WORK/pa.before" "$WORK/pa.after")"; fi
+    tmp_of_a >"$WORK/pa.tmp-after"
+    cmp -s "$WORK/pa.tmp-before" "$WORK/pa.tmp-after" && ok "A's run left nothing in /tmp" ||
+        fail "A's run left in /tmp: $(comm -13 "$WORK/pa.tmp-before" "$WORK/pa.tmp-after")"
+else
+    echo "note: PATH_ATTACKS is not set: the path attacks against the system daemon are not run"
+fi
+
+# --- notify command lines run as the owner ---------------------------------------------------------
+# The root daemon runs a job's notify command line as its owner (src/daemon/notify.c: setgroups to the
+# owner's groups, setgid, setuid in the child; environment PATH, HOME, DOSVC_JOB_ID, DOSVC_JOB_STATE).
+# PARAMETERS is the whole command line, program first, split by the Windows C-runtime rules ("…" groups).
+NOTE="$HOME_A/notify.out"
+JN=$(as "$USER_A" "$DOADMIN" --system create "notify-ids")
+as "$USER_A" "$DOADMIN" --system addfile "$JN" "$URL/small.bin" "$HOME_A/dl/notify.bin"
+as "$USER_A" "$DOADMIN" --system setnotifycmdline "$JN" /bin/sh \
+    "/bin/sh -c \"{ id -u; id -g; id -G; echo \$HOME; echo \$DOSVC_JOB_ID \$DOSVC_JOB_STATE; } >$NOTE.tmp && mv $NOTE.tmp $NOTE\""
+as "$USER_A" "$DOADMIN" --system resume "$JN"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system wait --timeout=60 "$JN")
+[[ $rc -eq 0 ]] || fail "notify job: wait -> rc=$rc $(cat "$WORK/out" "$WORK/err")"
+for ((i = 0; i < 100; i++)); do [[ -e "$NOTE" ]] && break; sleep 0.1; done
+if [[ -e "$NOTE" ]]; then
+    mapfile -t note <"$NOTE"
+    owner=$(stat -c %U:%G "$NOTE")
+    [[ $owner == "$USER_A:$USER_A" ]] && ok "the command line's file is A's" || fail "the command line's file is owned by $owner"
+    [[ ${note[0]:-} == "$UID_A" && ${note[1]:-} == "$GID_A" ]] && ok "the command line ran as uid $UID_A, gid $GID_A (A)" ||
+        fail "the command line ran as uid ${note[0]:-?}, gid ${note[1]:-?}; A is $UID_A:$GID_A"
+    got_groups=$(tr ' ' '\n' <<<"${note[2]:-}" | sort -n | paste -sd ' ')
+    want_groups=$(id -G "$USER_A" | tr ' ' '\n' | sort -n | paste -sd ' ')
+    if [[ $got_groups == "$want_groups" && " $got_groups " == *" $(getent group "$GROUP_X" | cut -d: -f3) "* &&
+          " $got_groups " != *" 0 "* ]]; then ok "the command line had A's groups ($got_groups), not root's"
+    else fail "the command line's groups: '$got_groups'; A's: '$want_groups'"; fi
+    [[ ${note[3]:-} == "$HOME_A" && ${note[4]:-} == "$JN TRANSFERRED" ]] &&
+        ok "the command line's environment: HOME=$HOME_A, DOSVC_JOB_ID, DOSVC_JOB_STATE=TRANSFERRED" ||
+        fail "the command line's environment: HOME='${note[3]:-}', job/state '${note[4]:-}'; expected $HOME_A, '$JN TRANSFERRED'"
+else
+    fail "the notify command line wrote nothing within 10 s ($NOTE); state $(as "$USER_A" "$DOADMIN" --system getstate "$JN")"
+fi
+as "$USER_A" "$DOADMIN" --system complete "$JN"
+
+# A command line that tries to create and append in a root-only folder (0755 root: A may look, not
+# write): every attempt must fail as A would ("Permission denied", recorded in A's marker file).
+ROOT_ONLY="$WORK/root-only"
+MARK="$HOME_A/notify-root-only.out"
+mkdir -m 0755 "$ROOT_ONLY"
+printf precious >"$ROOT_ONLY/precious"
+chmod 0644 "$ROOT_ONLY/precious"
+JR=$(as "$USER_A" "$DOADMIN" --system create "notify-root-only")
+as "$USER_A" "$DOADMIN" --system addfile "$JR" "$URL/small.bin" "$HOME_A/dl/notify-root-only.bin"
+as "$USER_A" "$DOADMIN" --system setnotifycmdline "$JR" /bin/sh \
+    "/bin/sh -c \"echo ran >>$MARK; touch $ROOT_ONLY/pwned 2>>$MARK; echo pwned 2>>$MARK >>$ROOT_ONLY/precious; mkdir $ROOT_ONLY/dir 2>>$MARK; echo done >>$MARK\""
+as "$USER_A" "$DOADMIN" --system resume "$JR"
+rc=$(status_of as "$USER_A" "$DOADMIN" --system wait --timeout=60 "$JR")
+[[ $rc -eq 0 ]] || fail "root-only notify job: wait -> rc=$rc $(cat "$WORK/out" "$WORK/err")"
+for ((i = 0; i < 100; i++)); do grep -qx "done" "$MARK" 2>/dev/null && break; sleep 0.1; done
+if grep -qx "done" "$MARK" 2>/dev/null; then
+    denied=$(grep -c "Permission denied" "$MARK" || true)
+    [[ $denied -eq 3 ]] && ok "the root-only command line ran and its 3 writes were denied" ||
+        fail "the root-only command line: $denied of 3 writes denied: $(cat "$MARK")"
+else
+    fail "the root-only command line did not finish within 10 s: $(cat "$MARK" 2>/dev/null)"
+fi
+[[ $(find "$ROOT_ONLY" -mindepth 1 | wc -l) -eq 1 && $(cat "$ROOT_ONLY/precious") == precious &&
+   $(stat -c %U "$ROOT_ONLY/precious") == root ]] && ok "nothing was written in the root-only folder" ||
+    fail "the root-only folder changed: $(ls -la "$ROOT_ONLY"; cat "$ROOT_ONLY/precious")"
+as "$USER_A" "$DOADMIN" --system complete "$JR"
+
 # --- the daemon stops cleanly ----------------------------------------------------------------------
 kill "$DAEMON_PID"
 rc=0
 wait "$DAEMON_PID" || rc=$?
 DAEMON_PID=
 [[ $rc -eq 0 ]] && ok "dosvc --system exits 0 on SIGTERM" || fail "dosvc --system exit status $rc"
+# A sanitizer build reports leaks at exit, and every report goes to the daemon's stderr, i.e. its log.
+if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/dosvc.log"; then
+    fail "the daemon's log holds a sanitizer report: $(grep -E -m 5 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/dosvc.log")"
+else ok "no sanitizer report in the daemon's log"; fi
 rc=$(status_of as "$USER_A" "$DOADMIN" --system list)
 [[ $rc -eq 1 ]] && grep -q "DO_E_NO_SERVICE" "$WORK/err" && ok "no service: DO_E_NO_SERVICE, nothing started" ||
     fail "no service: rc=$rc $(cat "$WORK/err")"
