@@ -15,8 +15,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <grp.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -277,9 +279,106 @@ static void rm_rf(const char *path) {
         (void) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+void h_rm_rf(const char *path) {
+        rm_rf(path);
+}
+
 static void mkdir_or_fail(const char *path, mode_t mode) {
         if (mkdir(path, mode) < 0 && errno != EEXIST)
                 H_FAIL("mkdir %s: %m", path);
+}
+
+/* ---- a child as nobody ---- */
+static pid_t read_pid_file(const char *path);
+
+char *h_nobody_dir(uid_t *ret_uid, gid_t *ret_gid) {
+        struct passwd *pw = getpwnam("nobody");
+        char *dir, *run, *state;
+
+        if (!pw) {
+                h_note("no user 'nobody'");
+                return NULL;
+        }
+        dir = h_strdupf("/tmp/dosvc-it-nobody-XXXXXX");
+        if (!mkdtemp(dir))
+                H_FAIL("mkdtemp: %m");
+        run = h_strdupf("%s/run", dir);
+        state = h_strdupf("%s/state", dir);
+        if (mkdir(run, 0700) < 0 || mkdir(state, 0700) < 0 || chown(run, pw->pw_uid, pw->pw_gid) < 0 ||
+            chown(state, pw->pw_uid, pw->pw_gid) < 0 || chmod(dir, 0755) < 0) {
+                int saved = errno;
+
+                rm_rf(dir);
+                errno = saved;
+                H_FAIL("preparing %s: %m", dir);
+        }
+        *ret_uid = pw->pw_uid;
+        *ret_gid = pw->pw_gid;
+        return dir;
+}
+
+int h_run_as_nobody(char *dir, char *const argv[]) {
+        char *run = h_strdupf("%s/run", dir), *state = h_strdupf("%s/state", dir);
+        char *pidfile = h_strdupf("%s/dosvc/pid", run);
+        struct stat st;
+        int status = -1, result;
+        pid_t pid;
+
+        /* The ids are the owner's of run/, as h_nobody_dir() made it. */
+        if (stat(run, &st) < 0)
+                H_FAIL("stat %s: %m", run);
+        pid = fork();
+        if (pid < 0)
+                H_FAIL("fork: %m");
+        if (pid == 0) {
+                if (setgroups(0, NULL) < 0 || setgid(st.st_gid) < 0 || setuid(st.st_uid) < 0)
+                        _exit(126);
+                if (setenv("XDG_RUNTIME_DIR", run, 1) < 0 || setenv("XDG_STATE_HOME", state, 1) < 0)
+                        _exit(126);
+                execv("/proc/self/exe", argv);
+                _exit(127);
+        }
+        for (unsigned i = 0; i < 1500; i++) {   /* ≤ 30 s */
+                if (waitpid(pid, &status, WNOHANG) == pid)
+                        break;
+                status = -1;
+                h_sleep_ms(20);
+        }
+        if (status == -1) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, &status, 0);
+                status = -1;
+        }
+        /* Whatever happened, the child's daemon must not outlive the test. */
+        for (unsigned i = 0; i < 250; i++) {   /* ≤ 5 s */
+                pid_t daemon_pid = read_pid_file(pidfile);
+
+                if (!h_pid_alive(daemon_pid))
+                        break;
+                if (i == 150)
+                        (void) kill(daemon_pid, SIGKILL);
+                h_sleep_ms(20);
+        }
+        rm_rf(dir);
+
+        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) < 126)
+                return WEXITSTATUS(status);
+        if (status != -1 && WIFEXITED(status)) {
+                h_note("could not run as nobody (exit %d)", WEXITSTATUS(status));
+                result = -1;
+        } else {
+                h_note("the child as nobody was killed or timed out (status 0x%x)", (unsigned) status);
+                result = -2;
+        }
+        return result;
+}
+
+void h_child_stop_daemon(void) {
+        char *pidfile = h_strdupf("%s/dosvc/pid", getenv("XDG_RUNTIME_DIR") ?: "/nonexistent");
+        pid_t pid = read_pid_file(pidfile);
+
+        if (pid > 0)
+                (void) kill(pid, SIGTERM);
 }
 
 const char *h_root(void) { return root_dir; }

@@ -167,6 +167,21 @@ size_t h_access_log(HLogEntry **ret);
 unsigned h_access_log_count(const char *uri, int status, const char *range_prefix);
 void h_access_log_dump(const char *uri);  /* "# " lines, for diagnostics */
 
+/* ---- a child as `nobody` (root only): the non-administrator side of a test ----
+ * h_nobody_dir() makes a fresh /tmp/dosvc-it-nobody-XXXXXX (0755, root's) holding run/ and state/
+ * owned by nobody, and gives nobody's ids; NULL (with a note) when there is no user nobody. The
+ * caller may add more in it. h_run_as_nobody() re-executes this test program (/proc/self/exe) as
+ * nobody (no supplementary groups) with XDG_RUNTIME_DIR=dir/run and XDG_STATE_HOME=dir/state, so
+ * libdosvc starts a user-mode daemon of nobody's; argv[0] is the program name, argv is
+ * NULL-terminated. It waits ≤ 30 s (then SIGKILL), makes sure the child's daemon is gone (≤ 5 s,
+ * then SIGKILL) and removes dir. Returns the child's exit status (0–125); -1 when it could
+ * not become nobody or exec (exit 126/127); -2 when it was killed or timed out (both with a note).
+ * In the child, h_child_stop_daemon() stops the daemon the library started for it. */
+char *h_nobody_dir(uid_t *ret_uid, gid_t *ret_gid);
+void h_rm_rf(const char *path);            /* rm -rf, never following symlinks */
+int h_run_as_nobody(char *dir, char *const argv[]);
+void h_child_stop_daemon(void);
+
 /* ---- time ---- */
 uint64_t h_now_ms(void);                 /* CLOCK_MONOTONIC */
 void h_sleep_ms(unsigned ms);

@@ -1183,7 +1183,6 @@ static int child_enum_all_users(void) {
         IBackgroundCopyManager *m = NULL;
         IEnumBackgroundCopyJobs *e = NULL;
         HRESULT hr, hr0;
-        char path[256];
         int status;
 
         hr = DoCreateManager(&m);
@@ -1202,97 +1201,23 @@ static int child_enum_all_users(void) {
         printf("# child uid %d: EnumJobs(ALL_USERS) 0x%08X, EnumJobs(0) 0x%08X\n", (int) getuid(), (unsigned) hr,
                (unsigned) hr0);
         status = hr == E_ACCESSDENIED && hr0 == S_OK ? 0 : 1;
-        (void) snprintf(path, sizeof(path), "%s/dosvc/pid", getenv("XDG_RUNTIME_DIR"));
-        {
-                FILE *f = fopen(path, "re");
-                int pid = 0;
-
-                if (f && fscanf(f, "%d", &pid) == 1 && pid > 0)
-                        (void) kill(pid, SIGTERM);
-                if (f)
-                        fclose(f);
-        }
+        h_child_stop_daemon();
         return status;
 }
 
 static void enum_all_users_as_nobody(void) {
-        struct passwd *pw = getpwnam("nobody");
-        char dir[] = "/tmp/dosvc-it-nobody-XXXXXX";
-        char *run, *state, *pidfile;
-        int status = -1;
-        pid_t pid, daemon_pid;
+        char *const argv[] = { "test-api", CHILD_ENUM_ALL_USERS, NULL };
+        uid_t uid;
+        gid_t gid;
+        char *dir = h_nobody_dir(&uid, &gid);
+        int r;
 
-        if (!pw) {
-                h_note("no user 'nobody': the non-administrator EnumJobs(ALL_USERS) is not checked");
+        if (!dir || (r = h_run_as_nobody(dir, argv)) == -1) {
+                h_note("the non-administrator EnumJobs(ALL_USERS) is not checked");
                 return;
         }
-        if (!mkdtemp(dir))
-                H_FAIL("mkdtemp: %m");
-        run = h_strdupf("%s/run", dir);
-        state = h_strdupf("%s/state", dir);
-        pidfile = h_strdupf("%s/dosvc/pid", run);
-        if (mkdir(run, 0700) < 0 || mkdir(state, 0700) < 0 || chown(run, pw->pw_uid, pw->pw_gid) < 0 ||
-            chown(state, pw->pw_uid, pw->pw_gid) < 0 || chmod(dir, 0755) < 0)
-                H_FAIL("preparing %s: %m", dir);
-
-        pid = fork();
-        if (pid < 0)
-                H_FAIL("fork: %m");
-        if (pid == 0) {
-                if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-                        _exit(126);
-                if (setenv("XDG_RUNTIME_DIR", run, 1) < 0 || setenv("XDG_STATE_HOME", state, 1) < 0)
-                        _exit(126);
-                execl("/proc/self/exe", "test-api", CHILD_ENUM_ALL_USERS, (char *) NULL);
-                _exit(127);
-        }
-        for (unsigned i = 0; i < 1500; i++) {   /* ≤ 30 s */
-                if (waitpid(pid, &status, WNOHANG) == pid)
-                        break;
-                status = -1;
-                h_sleep_ms(20);
-        }
-        if (status == -1) {
-                (void) kill(pid, SIGKILL);
-                (void) waitpid(pid, &status, 0);
-                status = -1;
-        }
-        /* Whatever happened, the child's daemon must not outlive the test. */
-        for (unsigned i = 0; i < 250; i++) {   /* ≤ 5 s */
-                FILE *f = fopen(pidfile, "re");
-                int p = 0;
-
-                daemon_pid = -1;
-                if (f) {
-                        if (fscanf(f, "%d", &p) == 1)
-                                daemon_pid = p;
-                        fclose(f);
-                }
-                if (!h_pid_alive(daemon_pid))
-                        break;
-                if (i == 150)
-                        (void) kill(daemon_pid, SIGKILL);
-                h_sleep_ms(20);
-        }
-        {
-                char *cmd[] = { "rm", "-rf", dir, NULL };
-                pid_t rm = fork();
-
-                if (rm == 0) {
-                        execvp("rm", cmd);
-                        _exit(127);
-                }
-                if (rm > 0)
-                        (void) waitpid(rm, NULL, 0);
-        }
-        if (WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {
-                h_note("could not run the test as nobody (exit %d): the non-administrator EnumJobs(ALL_USERS) "
-                       "is not checked", WEXITSTATUS(status));
-                return;
-        }
-        H_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                     "as nobody, EnumJobs(BG_JOB_ENUM_ALL_USERS) was not refused with E_ACCESSDENIED (child status %d)",
-                     status);
+        H_ASSERT_MSG(r == 0, "as nobody, EnumJobs(BG_JOB_ENUM_ALL_USERS) was not refused with E_ACCESSDENIED (child %d)",
+                     r);
 }
 
 static void test_b77_enum_jobs_lists_own_live_jobs(void) {

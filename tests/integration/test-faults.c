@@ -1225,38 +1225,17 @@ static int child_add_file_access_denied(char **argv) {
         if (job)
                 (void) IBackgroundCopyJob_Release(job);
         (void) IBackgroundCopyManager_Release(m);
-        (void) snprintf(path, sizeof(path), "%s/dosvc/pid", getenv("XDG_RUNTIME_DIR"));
-        {
-                FILE *f = fopen(path, "re");
-                int pid = 0;
-
-                if (f && fscanf(f, "%d", &pid) == 1 && pid > 0)
-                        (void) kill(pid, SIGTERM);
-                if (f)
-                        fclose(f);
-        }
+        h_child_stop_daemon();
         return status;
-}
-
-static void rm_rf_dir(const char *dir) {
-        pid_t rm = fork();
-
-        if (rm == 0) {
-                execlp("rm", "rm", "-rf", dir, (char *) NULL);
-                _exit(127);
-        }
-        if (rm > 0)
-                (void) waitpid(rm, NULL, 0);
 }
 
 /* 62: AddFileWithRanges into a folder the caller cannot write: E_ACCESSDENIED. Root writes anywhere,
  * so the call is made by a child running as nobody (as test-api.c does for behaviour 77). */
 static void test_b62_add_file_into_unwritable_folder_is_access_denied(void) {
-        struct passwd *pw = getpwnam("nobody");
-        char dir[] = "/tmp/dosvc-it-b62-XXXXXX";
-        char *run, *state, *ro, *rw, *pidfile;
-        int status = -1;
-        pid_t pid;
+        char *dir, *ro, *rw;
+        uid_t uid;
+        gid_t gid;
+        int r;
 
         if (geteuid() != 0) {
                 /* Not root: the caller is an ordinary user; a folder of root's is unwritable. */
@@ -1267,64 +1246,26 @@ static void test_b62_add_file_into_unwritable_folder_is_access_denied(void) {
                                                                        DO_UNKNOWN_FILE_SIZE), E_ACCESSDENIED);
                 return;
         }
-        if (!pw)
+        dir = h_nobody_dir(&uid, &gid);
+        if (!dir)
                 h_skip("running as root and there is no user 'nobody' to be an ordinary caller");
-        H_ASSERT_MSG(mkdtemp(dir), "mkdtemp: %m");
-        run = h_strdupf("%s/run", dir);
-        state = h_strdupf("%s/state", dir);
         ro = h_strdupf("%s/root-only", dir);
         rw = h_strdupf("%s/nobodys", dir);
-        pidfile = h_strdupf("%s/dosvc/pid", run);
-        if (mkdir(run, 0700) < 0 || mkdir(state, 0700) < 0 || mkdir(ro, 0755) < 0 || mkdir(rw, 0755) < 0 ||
-            chown(run, pw->pw_uid, pw->pw_gid) < 0 || chown(state, pw->pw_uid, pw->pw_gid) < 0 ||
-            chown(rw, pw->pw_uid, pw->pw_gid) < 0 || chmod(dir, 0755) < 0) {
-                rm_rf_dir(dir);
-                H_FAIL("preparing %s: %m", dir);
-        }
-        pid = fork();
-        H_ASSERT_MSG(pid >= 0, "fork: %m");
-        if (pid == 0) {
-                if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-                        _exit(126);
-                if (setenv("XDG_RUNTIME_DIR", run, 1) < 0 || setenv("XDG_STATE_HOME", state, 1) < 0)
-                        _exit(126);
-                execl("/proc/self/exe", "test-faults", CHILD_ACCESS_DENIED, h_faultd_url("/b62.bin"), ro, rw,
-                      (char *) NULL);
-                _exit(127);
-        }
-        for (unsigned i = 0; i < 1500; i++) {   /* ≤ 30 s */
-                if (waitpid(pid, &status, WNOHANG) == pid)
-                        break;
-                status = -1;
-                h_sleep_ms(20);
-        }
-        if (status == -1) {
-                (void) kill(pid, SIGKILL);
-                (void) waitpid(pid, &status, 0);
-                status = -1;
-        }
-        for (unsigned i = 0; i < 250; i++) {   /* the child's daemon must not outlive the test (≤ 5 s) */
-                FILE *f = fopen(pidfile, "re");
-                int p = 0;
-                pid_t daemon_pid = -1;
+        if (mkdir(ro, 0755) < 0 || mkdir(rw, 0755) < 0 || chown(rw, uid, gid) < 0) {
+                int saved = errno;
 
-                if (f) {
-                        if (fscanf(f, "%d", &p) == 1)
-                                daemon_pid = p;
-                        fclose(f);
-                }
-                if (!h_pid_alive(daemon_pid))
-                        break;
-                if (i == 150)
-                        (void) kill(daemon_pid, SIGKILL);
-                h_sleep_ms(20);
+                h_rm_rf(dir);
+                errno = saved;
+                H_FAIL("preparing %s: %m", ro);
         }
-        rm_rf_dir(dir);
-        if (WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127))
-                h_skip("could not run the check as nobody (exit %d)", WEXITSTATUS(status));
-        H_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                     "as nobody, AddFileWithRanges into a root-only folder was not E_ACCESSDENIED (child status 0x%x)",
-                     (unsigned) status);
+        {
+                char *const argv[] = { "test-faults", CHILD_ACCESS_DENIED, h_faultd_url("/b62.bin"), ro, rw, NULL };
+
+                r = h_run_as_nobody(dir, argv);
+        }
+        if (r == -1)
+                h_skip("could not run the check as nobody");
+        H_ASSERT_MSG(r == 0, "as nobody, AddFileWithRanges into a root-only folder was not E_ACCESSDENIED (child %d)", r);
 }
 
 /* 63–66: ranges refused at AddFileWithRanges, and nothing added. */
