@@ -33,10 +33,29 @@ void log_open(void) {
                 log_max_level = LOG_DEBUG;
 }
 
+/* Control characters of a message come from clients (job names, URLs, paths) and must not forge
+ * log lines: a "\n<0>…" in a job name would be a separate emergency-level entry to journald (and a
+ * wall message). Each such byte becomes "\xNN"; dst holds 4 bytes for each of src's. */
+static void log_escape(char *dst, size_t size, const char *src) {
+        static const char hex[] = "0123456789abcdef";
+        size_t k = 0;
+
+        for (const unsigned char *p = (const unsigned char *) src; *p && k + 5 < size; p++) {
+                if (*p < 0x20 || *p == 0x7f) {
+                        dst[k++] = '\\';
+                        dst[k++] = 'x';
+                        dst[k++] = hex[*p >> 4];
+                        dst[k++] = hex[*p & 0xf];
+                } else
+                        dst[k++] = (char) *p;
+        }
+        dst[k] = '\0';
+}
+
 int log_internal(int level, int error, const char *file, int line, const char *func,
                  const char *format, ...) {
         int saved = errno;
-        char buf[2048];
+        char raw[2048], buf[sizeof(raw) * 4];
         va_list ap;
 
         if (error < 0)
@@ -47,8 +66,9 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         /* Make %m print the error we were given, not whatever errno happens to be. */
         errno = error;
         va_start(ap, format);
-        vsnprintf(buf, sizeof buf, format, ap);
+        vsnprintf(raw, sizeof raw, format, ap);
         va_end(ap);
+        log_escape(buf, sizeof buf, raw);
 
         if (log_to_journal)
                 fprintf(stderr, "<%d>%s\n", level, buf);

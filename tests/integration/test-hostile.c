@@ -826,6 +826,29 @@ static void test_hostile__many_idle_connections(void) {
         assert_daemon_fine();
 }
 
+/* A job name with a newline and a syslog priority must not forge a line in the daemon's log (nor a
+ * separate emergency-level journal entry): control characters are logged as \xNN. */
+static void test_hostile__control_characters_do_not_forge_log_lines(void) {
+        char *path = h_strdupf("%s/dosvc/dosvc.log", h_state_dir()), line[4096];
+        IBackgroundCopyJob *job = h_create_job("forged\n<0>dosvc: FORGED-LINE\r\033[2J", NULL);
+        bool escaped = false;
+        FILE *f;
+
+        (void) job;
+        f = fopen(path, "re");
+        if (!f)
+                h_skip("no daemon log at %s", path);
+        while (fgets(line, sizeof line, f)) {
+                H_ASSERT_MSG(strncmp(line, "<0>", 3) != 0 && strncmp(line, "dosvc: FORGED-LINE", 18) != 0 &&
+                             !strchr(line, '\r') && !strchr(line, '\033'),
+                             "a forged or raw line in the daemon's log: %s", line);
+                if (strstr(line, "forged\\x0a<0>dosvc: FORGED-LINE\\x0d\\x1b[2J"))
+                        escaped = true;
+        }
+        fclose(f);
+        H_ASSERT_MSG(escaped, "the job's name was not logged, escaped, on one line");
+}
+
 static void test_hostile__no_sanitizer_report_in_the_log(void) {
         char *path = h_strdupf("%s/dosvc/dosvc.log", h_state_dir()), line[4096];
         FILE *f = fopen(path, "re");
@@ -859,6 +882,7 @@ int main(int argc, char **argv) {
                 H_TEST(test_hostile__call_then_close_immediately),
                 H_TEST(test_hostile__burst_of_calls_without_reading_replies),
                 H_TEST(test_hostile__many_idle_connections),
+                H_TEST(test_hostile__control_characters_do_not_forge_log_lines),
                 H_TEST(test_hostile__no_sanitizer_report_in_the_log),
         };
 
