@@ -15,6 +15,7 @@
 #include "job-props.h"
 #include "log.h"
 #include "macro.h"
+#include "proxy-list.h"
 #include "queue.h"
 #include "ranges.h"
 
@@ -110,7 +111,7 @@ static HRESULT set_sink_path(Manager *m, Job *j, JobFile *f, const char *path) {
         if (f->temp_path[0]) {
                 FsUser user = FS_USER_NULL;
 
-                r = fs_user_init(&user, j->owner);
+                r = fs_user_init(&user, j->file_owner);
                 if (r >= 0)
                         r = files_unlink_temp(&user, f->temp_path);
                 fs_user_done(&user);
@@ -333,9 +334,11 @@ HRESULT job_props_set_proxy(Manager *m, Job *j, uint32_t usage, const char *list
         /* [BITS] the lists go with OVERRIDE only, which needs a proxy list. */
         if (usage == BG_JOB_PROXY_USAGE_OVERRIDE ? !list[0] : (list[0] || bypass[0]))
                 return E_INVALIDARG;
-        /* A list of separators only names no proxy: the transfer would find "" and go direct,
-         * which is the opposite of what OVERRIDE asks. */
-        if (usage == BG_JOB_PROXY_USAGE_OVERRIDE && list[strspn(list, " ;")] == '\0')
+        /* Every entry of an OVERRIDE list must be a proxy we can use ([scheme=][proto://]host[:port],
+         * proxy-list.h): nothing libcurl would take as a Unix socket, credentials or a path, since
+         * curl runs as the daemon (root in system mode). A list of separators only names no proxy:
+         * the transfer would go direct, the opposite of what OVERRIDE asks. */
+        if (usage == BG_JOB_PROXY_USAGE_OVERRIDE && proxy_list_check(list) < 0)
                 return BG_E_INVALID_PROXY_INFO;
         hr = check_settable(j);
         if (FAILED(hr))
@@ -373,6 +376,11 @@ HRESULT job_props_take_ownership(Manager *m, Job *j, uid_t uid) {
                 return S_OK;
         log_info("Job %s: owner %u → %u (TakeOwnership).", j->display_name, (unsigned) j->owner, (unsigned) uid);
         j->owner = uid;
+        /* The former owner's notify command line would now run as the new owner (root): a user
+         * could leave a program on a stuck job for an administrator to take. It goes; the new
+         * owner sets one if it wants one. The files keep their creator's rights (file_owner). */
+        j->notify_cmdline_program = mfree(j->notify_cmdline_program);
+        j->notify_cmdline_parameters = mfree(j->notify_cmdline_parameters);
         manager_touch_job(m, j);
         return S_OK;
 }

@@ -64,7 +64,8 @@ HRESULT job_props_file_stats(Job *j, uint32_t index, FileStats *ret);
 
 /* SetProxySettings. list and bypass are "" for NULL. E_INVALIDARG (usage out of range; OVERRIDE
  * without a list; a list with another usage; not UTF-8), BG_E_PROXY_LIST_TOO_LARGE,
- * BG_E_PROXY_BYPASS_LIST_TOO_LARGE, BG_E_INVALID_PROXY_INFO (control characters), DO_E_INVALID_STATE. */
+ * BG_E_PROXY_BYPASS_LIST_TOO_LARGE, BG_E_INVALID_PROXY_INFO (control characters; an OVERRIDE list
+ * with no entry or an entry proxy_list_check() refuses), DO_E_INVALID_STATE. */
 HRESULT job_props_set_proxy(Manager *m, Job *j, uint32_t usage, const char *list, const char *bypass);
 
 /* TakeOwnership by the caller `uid`: root only (E_ACCESSDENIED), not on a final job. */

@@ -4,8 +4,9 @@
  *
  * No I/O here: the store persists these records (store.c), the state machine decides their state
  * (job-state.c), the transfer engine moves their bytes. The only system calls are clock_gettime()
- * and getrandom() (through sd_id128_randomize()) for a new id. */
+ * and getrandom() (through sd_id128_randomize()) for a new id and a temp name's random part. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ int job_new(const sd_id128_t *id, const char *display_name, BG_JOB_TYPE type, ui
                 .state = BG_JOB_STATE_SUSPENDED,                  /* T1 */
                 .priority = BG_JOB_PRIORITY_NORMAL,
                 .owner = owner,
+                .file_owner = owner,
                 .notify_flags = JOB_NOTIFY_FLAGS_DEFAULT,
                 .cost_flags = JOB_COST_FLAGS_DEFAULT,
                 /* The FOREGROUND default (3600 s) comes with SetPriority, in the bus layer: a job
@@ -114,8 +116,10 @@ Job *job_free(Job *j) {
 
 int job_file_temp_path(const char *local_path, const sd_id128_t *job_id, unsigned index, char **ret) {
         char hex[SD_ID128_STRING_MAX];
+        sd_id128_t rnd;
         const char *slash;
         size_t dir_len;
+        int r;
 
         if (!local_path || !job_id || !ret)
                 return -EINVAL;
@@ -126,9 +130,17 @@ int job_file_temp_path(const char *local_path, const sd_id128_t *job_id, unsigne
         if (local_path[0] != '/' || !slash || slash[1] == '\0')
                 return -EINVAL;
 
+        /* A random part that no one can guess: in a shared folder (/tmp) another user who sees one
+         * of the job's temp files must not be able to plant the next one (which the transfer would
+         * then refuse as not ours). The name is stored with the file (store.c: files.temp_path), so
+         * a restart finds it; it is never derived again. */
+        r = sd_id128_randomize(&rnd);
+        if (r < 0)
+                return r;
+
         dir_len = (size_t) (slash - local_path);       /* 0 for a file in "/" */
-        if (asprintf(ret, "%.*s/.dosvc-%s-%u.part", (int) dir_len, local_path,
-                     sd_id128_to_string(*job_id, hex), index) < 0) {
+        if (asprintf(ret, "%.*s/.dosvc-%s-%u-%016" PRIx64 ".part", (int) dir_len, local_path,
+                     sd_id128_to_string(*job_id, hex), index, rnd.qwords[0]) < 0) {
                 *ret = NULL;
                 return -ENOMEM;
         }

@@ -91,7 +91,12 @@ struct Job {
         BG_JOB_TYPE type;
         BG_JOB_STATE state;
         BG_JOB_PRIORITY priority;
-        uid_t owner;
+        uid_t owner;                       /* who may call the job's methods (TakeOwnership moves it) */
+        uid_t file_owner;                  /* whose rights the job's files are handled with: the
+                                            * creator's, for good. TakeOwnership does not move it: the
+                                            * paths were checked with the creator's rights, and root
+                                            * taking a job must not make a user's chosen paths root's
+                                            * (docs/decisions.md "Privilege separation"). */
         uint32_t notify_flags;
         uint32_t no_progress_timeout;      /* seconds */
         uint32_t minimum_retry_delay;      /* seconds */
@@ -148,7 +153,9 @@ int job_add_file(Job *j, const char *file_id, const char *remote_url, const char
 void job_remove_last_file(Job *j);        /* undo job_add_file() (an AddFileSet that failed half way) */
 JobFile *job_file_free(JobFile *f);
 
-/* The temp file of a file: "<dir>/.dosvc-<32 hex job id>-<index>.part". Returns -ENOMEM/-EINVAL. */
+/* A new temp file name for a file: "<dir>/.dosvc-<32 hex job id>-<index>-<16 hex random>.part", a
+ * different one at each call (the random part keeps others from planting it in a shared folder):
+ * store it, never derive it again. Returns -ENOMEM/-EINVAL, or sd_id128_randomize()'s error. */
 int job_file_temp_path(const char *local_path, const sd_id128_t *job_id, unsigned index, char **ret);
 
 /* Progress derived from the files (BG_JOB_PROGRESS semantics of spec §3.2). */

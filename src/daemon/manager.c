@@ -124,6 +124,16 @@ int manager_add_job(Manager *m, Job *j) {
         return 0;
 }
 
+/* Everything of removing a job but the table: its transfer, retry timer and waiting notify command
+ * lines go, then the job. */
+static void manager_release_job(Manager *m, Job *j) {
+        if (j->transfer)
+                transfer_abort(j->transfer);
+        scheduler_forget_job(m, j);
+        notify_job_forget(m, j);
+        job_free(j);
+}
+
 void manager_remove_job(Manager *m, Job *j) {
         for (size_t i = 0; i < m->n_jobs; i++) {
                 if (m->jobs[i] != j)
@@ -132,10 +142,7 @@ void manager_remove_job(Manager *m, Job *j) {
                 m->n_jobs--;
                 break;
         }
-        if (j->transfer)
-                transfer_abort(j->transfer);
-        scheduler_forget_job(m, j);
-        job_free(j);
+        manager_release_job(m, j);
 }
 
 int manager_save_job(Manager *m, Job *j) {
@@ -162,31 +169,177 @@ usec_t manager_now_for_ages(Manager *m) {
 
 void manager_expire_jobs(Manager *m) {
         usec_t now = manager_now_for_ages(m);
+        _cleanup_free_ Job **due = NULL;
+        size_t n_due = 0;
 
+        /* Expiring a job makes it final, and that may purge older final jobs (manager_trim_final_jobs),
+         * which moves the table: take the jobs due first. Only final jobs are ever purged, and a job
+         * due is not final until its turn, so the pointers hold. */
+        if (m->n_jobs == 0)
+                return;
+        due = malloc(m->n_jobs * sizeof(Job *));
+        if (!due) {
+                log_oom();
+                return;
+        }
         for (size_t i = 0; i < m->n_jobs; i++) {
                 Job *j = m->jobs[i];
 
                 /* A final job has already left the queue; the purge removes it a day later. */
                 if (job_state_is_final(j->state) || j->creation_time + MANAGER_JOB_LIFETIME_USEC > now)
                         continue;
-                (void) queue_job_expire(m, j);
+                due[n_due++] = j;
         }
+        for (size_t i = 0; i < n_due; i++)
+                (void) queue_job_expire(m, due[i]);
+}
+
+static int final_newest_first(const void *a, const void *b) {
+        const Job *x = *(Job *const *) a, *y = *(Job *const *) b;
+
+        if (x->final_time != y->final_time)
+                return x->final_time > y->final_time ? -1 : 1;
+        return memcmp(&x->id, &y->id, sizeof x->id);   /* a total order: the same choice every time */
+}
+
+static int final_by_owner(const void *a, const void *b) {
+        const Job *x = *(Job *const *) a, *y = *(Job *const *) b;
+
+        if (x->owner != y->owner)
+                return x->owner < y->owner ? -1 : 1;
+        return final_newest_first(a, b);
+}
+
+static int compare_pointers(const void *a, const void *b) {
+        uintptr_t x = (uintptr_t) *(void *const *) a, y = (uintptr_t) *(void *const *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+/* Deletes the final jobs `drop` (no duplicates) from the store, then from memory; returns how many
+ * went. Only a job gone from the store leaves memory: one still stored would come back at the next
+ * start. Several go in one transaction (one fsync) and one pass over the table. */
+static size_t manager_drop_final_jobs(Manager *m, Job **drop, size_t n_drop) {
+        size_t n_done = 0, k = 0;
+        int r = 0;
+
+        if (n_drop == 0)
+                return 0;
+        if (n_drop > 1 && store_begin(m->store) >= 0) {
+                for (size_t i = 0; i < n_drop && r >= 0; i++)
+                        r = store_delete_job(m->store, &drop[i]->id);
+                if (r >= 0)
+                        r = store_commit(m->store);
+                if (r < 0) {
+                        (void) store_rollback(m->store);
+                        log_warning_errno(r, "Failed to delete %zu final job(s) from the store, keeping them: %m",
+                                          n_drop);
+                        return 0;
+                }
+        } else
+                for (size_t i = 0; i < n_drop; i++)
+                        if (store_delete_job(m->store, &drop[i]->id) < 0)
+                                drop[i] = NULL;   /* stays, in memory and in the store */
+
+        qsort(drop, n_drop, sizeof(Job *), compare_pointers);
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                Job *j = m->jobs[i];
+
+                if (bsearch(&j, drop, n_drop, sizeof(Job *), compare_pointers)) {
+                        manager_release_job(m, j);
+                        n_done++;
+                } else
+                        m->jobs[k++] = j;
+        }
+        m->n_jobs = k;
+        return n_done;
+}
+
+void manager_trim_final_jobs(Manager *m, Job *keep) {
+        size_t user_cap = MAX(m->limits.max_jobs_per_user, 1u), machine_cap = MAX(m->limits.max_jobs_per_machine, 1u);
+        _cleanup_free_ Job **final = NULL, **drop = NULL;
+        size_t n_final = 0, n_drop = 0, n_keep_owner = 0, k = 0;
+
+        if (keep) {
+                /* The common case, O(n): nobody over the caps. Only keep's owner and the machine got
+                 * one more final job since the last trim. */
+                for (size_t i = 0; i < m->n_jobs; i++)
+                        if (job_state_is_final(m->jobs[i]->state)) {
+                                n_final++;
+                                if (m->jobs[i]->owner == keep->owner)
+                                        n_keep_owner++;
+                        }
+                if (n_keep_owner <= user_cap && n_final <= machine_cap)
+                        return;
+                n_final = 0;
+        }
+        if (m->n_jobs == 0)
+                return;
+        final = malloc(m->n_jobs * sizeof(Job *));
+        drop = malloc(m->n_jobs * sizeof(Job *));
+        if (!final || !drop) {
+                log_oom();
+                return;
+        }
+        /* keep (the job that just became final, which the caller still uses) never goes; it takes
+         * one place of its owner's allowance and of the machine's. */
+        for (size_t i = 0; i < m->n_jobs; i++)
+                if (job_state_is_final(m->jobs[i]->state) && m->jobs[i] != keep)
+                        final[n_final++] = m->jobs[i];
+
+        /* Per owner, root included: the newest user_cap stay. */
+        qsort(final, n_final, sizeof(Job *), final_by_owner);
+        for (size_t i = 0, rank = 0; i < n_final; i++) {
+                size_t allowed = user_cap - (keep && keep->owner == final[i]->owner ? 1 : 0);
+
+                rank = i > 0 && final[i - 1]->owner == final[i]->owner ? rank + 1 : 0;
+                if (rank >= allowed)
+                        drop[n_drop++] = final[i];
+                else
+                        final[k++] = final[i];
+        }
+        n_final = k;
+
+        /* The machine: the newest machine_cap of those left stay. */
+        if (n_final + (keep ? 1 : 0) > machine_cap) {
+                size_t allowed = machine_cap - (keep ? 1 : 0);
+
+                qsort(final, n_final, sizeof(Job *), final_newest_first);
+                for (size_t i = allowed; i < n_final; i++)
+                        drop[n_drop++] = final[i];
+        }
+        if (n_drop == 0)
+                return;
+        k = manager_drop_final_jobs(m, drop, n_drop);
+        if (keep)
+                log_debug("Purged %zu old final job(s): at most %zu per user and %zu in all are kept.", k, user_cap,
+                          machine_cap);
+        else
+                log_info("Purged %zu old final job(s): at most %zu per user and %zu in all are kept.", k, user_cap,
+                         machine_cap);
 }
 
 static void manager_purge_final_jobs(Manager *m) {
         usec_t now = manager_now_for_ages(m);
+        _cleanup_free_ Job **drop = NULL;
+        size_t n_drop = 0;
 
-        for (size_t i = 0; i < m->n_jobs;) {
+        if (m->n_jobs > 0) {
+                drop = malloc(m->n_jobs * sizeof(Job *));
+                if (!drop) {
+                        log_oom();
+                        return;
+                }
+        }
+        for (size_t i = 0; i < m->n_jobs; i++) {
                 Job *j = m->jobs[i];
 
-                if (job_state_is_final(j->state) && j->final_time + MANAGER_FINAL_RETENTION_USEC <= now) {
-                        if (store_delete_job(m->store, &j->id) >= 0) {
-                                manager_remove_job(m, j);
-                                continue;
-                        }
-                }
-                i++;
+                if (job_state_is_final(j->state) && j->final_time + MANAGER_FINAL_RETENTION_USEC <= now)
+                        drop[n_drop++] = j;
         }
+        (void) manager_drop_final_jobs(m, drop, n_drop);
+        /* The caps too: limits lowered since the last start, or jobs from an older daemon. */
+        manager_trim_final_jobs(m, NULL);
 }
 
 static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -204,7 +357,7 @@ static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userd
 static void manager_repair_job(Manager *m, Job *j) {
         _cleanup_(fs_user_done) FsUser user = FS_USER_NULL;
 
-        (void) fs_user_init(&user, j->owner);   /* on failure FS_USER_NULL: files_open_temp() refuses */
+        (void) fs_user_init(&user, j->file_owner);   /* on failure FS_USER_NULL: files_open_temp() refuses */
         for (size_t i = 0; i < j->n_files; i++) {
                 JobFile *f = j->files[i];
                 _cleanup_close_ int fd = -EBADF;

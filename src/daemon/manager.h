@@ -28,7 +28,8 @@ typedef struct Manager {
         CurlGlue *glue;                    /* libcurl multi on sd-event (curl-glue.c) */
         Notifier *notifier;                /* signals and notify command lines (notify.c) */
 
-        Job **jobs;                        /* every job known, final ones until they are purged */
+        Job **jobs;                        /* every job known, final ones until they are purged (a day, or
+                                            * sooner past the caps of manager_trim_final_jobs) */
         size_t n_jobs;
 
         /* scheduler */
@@ -61,6 +62,12 @@ int manager_run(Manager *m);
 Job *manager_find_job(Manager *m, const sd_id128_t *id);
 int manager_add_job(Manager *m, Job *j);       /* takes ownership */
 void manager_remove_job(Manager *m, Job *j);  /* frees it */
+/* Final jobs (CANCELLED, ACKNOWLEDGED) stay reachable by their handle for a day, but each owner
+ * (root too) keeps at most MaxJobsPerUser of them and the machine at most MaxJobsPerMachine: the
+ * oldest (final_time) are deleted from the store and freed, as the daily purge does. `keep`, the
+ * job that just became final (NULL: none), is never one of them. O(n) while nobody is over a cap.
+ * Frees other final jobs: a caller walking m->jobs must not hold on to final ones. */
+void manager_trim_final_jobs(Manager *m, Job *keep);
 
 /* Persist a job's scalar fields (logs on failure; the in-memory state stays authoritative for the
  * running daemon). */

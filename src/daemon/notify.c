@@ -20,9 +20,18 @@
  * from Parameters (cmdline.h), as the job's owner (a root daemon drops to the owner's uid, gid and
  * groups in the child first), in a new session, stdin/stdout/stderr on /dev/null, in the owner's home
  * directory, with the environment PATH, HOME, DOSVC_JOB_ID={guid} and DOSVC_JOB_STATE=TRANSFERRED or
- * ERROR. At most NOTIFY_CMDLINE_PER_USER_MAX run at once per owner; the others wait in FIFO order.
- * As in BITS, a program that exits with a status other than 0 while the job still rests in the state
- * it announced is run again after the job's minimum retry delay. The daemon knows nothing of a
+ * ERROR. At most MaxNotificationsPerUser (dosvc.conf, default NOTIFY_CMDLINE_PER_USER_MAX) run at
+ * once per owner; the others wait in FIFO order, at most NOTIFY_CMDLINE_WAITING_PER_USER_MAX per
+ * owner. As in BITS, a program that exits with a status other than 0 while the job still rests in
+ * the state it announced is run again after the job's minimum retry delay.
+ *
+ * One run per job and state: a new request (the job re-entering the state, SetNotifyCmdLine again)
+ * while one is queued or waiting to retry is that run, which reads the program and parameters from
+ * the job when it starts; while one is running it is marked to run once more after it exits. A run
+ * starts (first time or retry) only if the job still exists, rests in the state, wants the
+ * notification, has a command line and has the owner it had when the run was queued: so a queued run
+ * never outlives a Cancel, and a former owner's program never runs as the new one. A job that
+ * becomes final drops its runs not yet started at once (notify_job_forget). The daemon knows nothing of a
  * client's in-process callbacks, so a command line runs whether or not a callback is registered
  * (BITS prefers the callback; docs/dbus-api.md).
  *
@@ -57,13 +66,14 @@
 typedef struct Launch Launch;
 
 /* One run of a job's notify command line: queued (pid 0, no timer), running (pid > 0) or waiting
- * for its retry time (timer set). Refers to the job by id: the job may go away meanwhile. */
+ * for its retry time (timer set). At most one per (job, state, owner). Refers to the job by id: the
+ * job may go away meanwhile. */
 struct Launch {
         Notifier *notifier;
         sd_id128_t job_id;
-        uid_t owner;
+        uid_t owner;                       /* the job's owner when queued: it runs as this uid only */
         BG_JOB_STATE state;                /* TRANSFERRED or ERROR: what the run announces */
-        bool retry;                        /* a rerun: only while the job still rests in `state` */
+        bool again;                        /* asked for again while running: queue it again at exit */
         pid_t pid;
         sd_event_source *child;
         sd_event_source *timer;
@@ -214,6 +224,26 @@ static unsigned launches_running(Notifier *n, uid_t owner) {
                 if (l->pid > 0 && l->owner == owner)
                         k++;
         return k;
+}
+
+static unsigned launches_waiting(Notifier *n, uid_t owner) {
+        unsigned k = 0;
+
+        for (Launch *l = n->launches; l; l = l->next)
+                if (l->pid <= 0 && l->owner == owner)
+                        k++;
+        return k;
+}
+
+/* The job of `l` if the run is still wanted: the job exists, rests in the state the run announces
+ * with the flag set, has a command line, and has the owner it had when the run was queued. */
+static Job *launch_job(Launch *l) {
+        Job *j = manager_find_job(l->notifier->manager, &l->job_id);
+
+        if (!j || j->state != l->state || !job_wants(j, state_flag(l->state)) || !job_has_cmdline(j) ||
+            j->owner != l->owner)
+                return NULL;
+        return j;
 }
 
 /* Everything the child needs, prepared before fork(). */
@@ -405,19 +435,25 @@ static int on_launch_exit(sd_event_source *s, const siginfo_t *si, void *userdat
         /* Only unref here: sd-event reaps the child after this callback returns. */
         l->child = sd_event_source_unref(l->child);
         l->pid = 0;
-        j = manager_find_job(m, &l->job_id);
+        j = launch_job(l);
 
-        if (si->si_code == CLD_EXITED && si->si_status == 0) {
+        if (j && l->again) {
+                /* Set again while it ran (SetNotifyCmdLine): the command line now set runs next,
+                 * queued like a new run (launches_start() below, within the per-user limit). */
+                log_info("Notify command line of job %s %s %d; it was set again meanwhile, running it again.",
+                         job_id_to_string(&l->job_id, id),
+                         si->si_code == CLD_EXITED ? "exited with" : "killed by signal", si->si_status);
+                l->again = false;
+        } else if (si->si_code == CLD_EXITED && si->si_status == 0) {
                 log_debug("Notify command line of job %s finished.", job_id_to_string(&l->job_id, id));
                 launch_free(l);
-        } else if (j && j->state == l->state && job_wants(j, state_flag(l->state)) && job_has_cmdline(j)) {
+        } else if (j) {
                 /* BITS: the program did not end the job; run it again after the minimum retry delay. */
                 usec_t delay = (usec_t) MAX(j->minimum_retry_delay, JOB_MINIMUM_RETRY_DELAY_MIN) * NOTIFY_USEC_PER_SEC;
 
                 log_info("Notify command line of job %s %s %d; running it again in %u s.",
                          job_id_to_string(&l->job_id, id), si->si_code == CLD_EXITED ? "exited with" : "killed by signal",
                          si->si_status, (unsigned) (delay / NOTIFY_USEC_PER_SEC));
-                l->retry = true;
                 r = sd_event_add_time_relative(m->event, &l->timer, CLOCK_MONOTONIC, delay, NOTIFY_RETRY_ACCURACY_USEC,
                                                on_launch_retry, l);
                 if (r < 0) {
@@ -442,9 +478,11 @@ static void launch_start(Launch *l) {
         Job *j;
         int r;
 
-        j = manager_find_job(m, &l->job_id);
-        if (!j || !job_has_cmdline(j) ||
-            (l->retry && (j->state != l->state || !job_wants(j, state_flag(l->state))))) {
+        /* Queued or due to retry: the job may have been cancelled, resumed, given away or cleared
+         * of its command line meanwhile. */
+        j = launch_job(l);
+        if (!j) {
+                log_debug("Notify command line of job %s no longer wanted, dropped.", job_id_to_string(&l->job_id, id));
                 launch_free(l);
                 return;
         }
@@ -485,7 +523,8 @@ static void launch_start(Launch *l) {
 }
 
 /* Starts queued runs, first come first served, while their owner has fewer than
- * dosvc.conf MaxNotificationsPerUser (default NOTIFY_CMDLINE_PER_USER_MAX) running. */
+ * dosvc.conf MaxNotificationsPerUser (default NOTIFY_CMDLINE_PER_USER_MAX) running. Each is checked
+ * again as it starts (launch_job()). */
 static void launches_start(Notifier *n) {
         for (Launch *l = n->launches, *next; l; l = next) {
                 next = l->next;
@@ -503,9 +542,27 @@ static void cmdline_launch(Notifier *n, Job *j, BG_JOB_STATE state) {
 
         if (!job_has_cmdline(j))
                 return;
-        if (n->n_launches >= NOTIFY_CMDLINE_QUEUE_MAX) {
-                log_warning("Too many notify command lines waiting; not running the one of job %s.",
-                            job_id_to_string(&j->id, id));
+        /* One run per job and state: asking again is no second run (a client calling SetNotifyCmdLine
+         * in a loop queues nothing more). */
+        for (Launch *k = n->launches, *next; k; k = next) {
+                next = k->next;
+                if (!sd_id128_equal(k->job_id, j->id) || k->state != state)
+                        continue;
+                if (k->owner != j->owner) {
+                        /* The job changed hands: the former owner's run would be dropped at its start
+                         * anyway; one not started goes now. */
+                        if (k->pid <= 0)
+                                launch_free(k);
+                        continue;
+                }
+                if (k->pid > 0)
+                        k->again = true;   /* running: once more when it exits */
+                return;                    /* queued or waiting to retry: it reads the job when it starts */
+        }
+        /* Per owner, so that one user's runs never crowd out another's. */
+        if (launches_waiting(n, j->owner) >= NOTIFY_CMDLINE_WAITING_PER_USER_MAX) {
+                log_warning("Too many notify command lines of uid %u waiting; not running the one of job %s.",
+                            (unsigned) j->owner, job_id_to_string(&j->id, id));
                 return;
         }
         l = calloc(1, sizeof(*l));
@@ -527,6 +584,18 @@ static void cmdline_launch(Notifier *n, Job *j, BG_JOB_STATE state) {
         n->launches_tail = l;
         n->n_launches++;
         launches_start(n);
+}
+
+void notify_job_forget(Manager *m, const Job *j) {
+        Notifier *n = m ? m->notifier : NULL;
+
+        if (!n)
+                return;
+        for (Launch *l = n->launches, *next; l; l = next) {
+                next = l->next;
+                if (l->pid <= 0 && sd_id128_equal(l->job_id, j->id))
+                        launch_free(l);
+        }
 }
 
 void notify_cmdline_changed(Manager *m, Job *j) {

@@ -15,7 +15,9 @@
 
 #define NOTIFY_PROGRESS_INTERVAL_USEC (500ULL * 1000ULL)
 #define NOTIFY_CMDLINE_PER_USER_MAX 4u      /* spec §5: ≤ 4 notifications per user at a time */
-#define NOTIFY_CMDLINE_QUEUE_MAX 1024u      /* runs waiting or retrying, all users */
+/* Runs waiting (queued or for their retry time) per owner, root included. One per job and state
+ * (de-duplicated), so more than the 120 a user's 60 jobs (default MaxJobsPerUser) can have. */
+#define NOTIFY_CMDLINE_WAITING_PER_USER_MAX 128u
 #define NOTIFY_CMDLINE_PROGRAM_MAX 260u     /* MAX_PATH bytes, terminator excluded */
 #define NOTIFY_CMDLINE_PARAMETERS_MAX 4000u /* BITS: 4,000 characters; we count bytes */
 
@@ -27,5 +29,9 @@ int notify_start(Manager *m);
 void notify_free(Manager *m);
 
 /* Runs the job's notify command line now if the job rests in TRANSFERRED or ERROR and the matching
- * flag is set: BITS runs a command line set after the event too. */
+ * flag is set: BITS runs a command line set after the event too. A run of the job for that state
+ * already waiting takes the new command line when it starts; one running is followed by one more. */
 void notify_cmdline_changed(Manager *m, Job *j);
+/* The job became final or is about to be freed: its command-line runs not yet started (queued or
+ * waiting to retry) are dropped; one running is left to finish and is not run again. */
+void notify_job_forget(Manager *m, const Job *j);

@@ -114,7 +114,7 @@ static HRESULT check_destination(const Job *j, const char *path, unsigned index,
         FsUser user = FS_USER_NULL;
         int r;
 
-        r = fs_user_init(&user, j->owner);
+        r = fs_user_init(&user, j->file_owner);
         if (r >= 0)
                 r = files_check_destination(&user, path, &folder);
         fs_user_done(&user);
@@ -358,7 +358,7 @@ static bool delete_temp_files(Job *j) {
         FsUser user = FS_USER_NULL;
         int r, init;
 
-        init = fs_user_init(&user, j->owner);   /* failed: touch nothing (fail closed) */
+        init = fs_user_init(&user, j->file_owner);   /* failed: touch nothing (fail closed) */
         for (size_t i = 0; i < j->n_files; i++) {
                 JobFile *f = j->files[i];
 
@@ -376,10 +376,16 @@ static bool delete_temp_files(Job *j) {
         return ok;
 }
 
+/* The job leaves the queue for good. Its notify command line no longer runs, unless already running
+ * (notify.h). It stays reachable, but each owner keeps only so many final jobs: the oldest of its
+ * owner's (and of the machine's) go now, never j itself (manager_trim_final_jobs, docs/decisions.md
+ * "Limits"). */
 static void job_make_final(Manager *m, Job *j, BG_JOB_STATE state) {
         j->state = state;
         j->final_time = now_realtime_usec();
         manager_touch_job(m, j);
+        notify_job_forget(m, j);
+        manager_trim_final_jobs(m, j);
         scheduler_kick(m);
 }
 
@@ -409,7 +415,7 @@ HRESULT queue_job_complete(Manager *m, Job *j) {
         hr = check_method(j, JOB_METHOD_COMPLETE, &next);
         if (FAILED(hr))
                 return hr;
-        r = fs_user_init(&user, j->owner);
+        r = fs_user_init(&user, j->file_owner);
         if (r < 0)
                 return hresult_from_errno(r);
         /* Only files fully transferred before this call are kept: the one downloading is dropped. */

@@ -33,6 +33,8 @@
  *       proxy_list, proxy_bypass_list TEXT   its lists, NULL when none (only OVERRIDE has them, and
  *                                     OVERRIDE always has a proxy_list: a row breaking either rule is
  *                                     not loaded)
+ *       file_owner INTEGER NOT NULL   whose rights the files are handled with (JobFile ops): the
+ *                                     creator; TakeOwnership changes owner, not this
  *
  *   files                             one row per JobFile
  *       job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE
@@ -67,7 +69,7 @@
  * the proxy settings job_new() gives, PRECONFIG: v2 did not store them) and then sets
  * integrity_mandatory_set = integrity_mandatory for the existing file rows: v2 kept no "was set"
  * flag, and a stored TRUE is the only trace of a set that v2 left (a FALSE that was set reads as
- * never set, as it did under v2). A database whose version is above STORE_SCHEMA_VERSION was
+ * never set, as it did under v2); and file_owner = owner (v2 kept no creator apart from the owner). A database whose version is above STORE_SCHEMA_VERSION was
  * written by a newer dosvc: -EPROTO, and we touch nothing.
  *
  * Rows are written with upserts (INSERT … ON CONFLICT DO UPDATE), never INSERT OR REPLACE: REPLACE
@@ -156,6 +158,8 @@ static const char *const migrations[] = {
         "ALTER TABLE jobs ADD COLUMN proxy_usage INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE jobs ADD COLUMN proxy_list TEXT;"
         "ALTER TABLE jobs ADD COLUMN proxy_bypass_list TEXT;"
+        "ALTER TABLE jobs ADD COLUMN file_owner INTEGER NOT NULL DEFAULT -1;"
+        "UPDATE jobs SET file_owner = owner;"
         "ALTER TABLE files ADD COLUMN integrity_mandatory_set INTEGER NOT NULL DEFAULT 0;"
         "UPDATE files SET integrity_mandatory_set = integrity_mandatory;",
 };
@@ -170,7 +174,7 @@ _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration pe
         "modification_time, transfer_completion_time, final_time, error_hresult, "              \
         "error_context, error_file_index, error_description, error_protocol, cost_flags, "       \
         "notification_clsid, security_flags, notify_cmdline_program, notify_cmdline_parameters, "  \
-        "proxy_usage, proxy_list, proxy_bypass_list"
+        "proxy_usage, proxy_list, proxy_bypass_list, file_owner"
 
 #define FILE_COLUMNS                                                                            \
         "job_id, idx, file_id, remote_url, local_path, temp_path, ranges, bytes_total, "        \
@@ -181,7 +185,7 @@ _Static_assert(ELEMENTSOF(migrations) == STORE_SCHEMA_VERSION, "one migration pe
 static const char sql_save_job[] =
         "INSERT INTO jobs (" JOB_COLUMNS ") "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) "
+        "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
         "ON CONFLICT (id) DO UPDATE SET "
         "display_name = excluded.display_name, description = excluded.description, "
         "type = excluded.type, state = excluded.state, priority = excluded.priority, "
@@ -198,7 +202,7 @@ static const char sql_save_job[] =
         "notify_cmdline_program = excluded.notify_cmdline_program, "
         "notify_cmdline_parameters = excluded.notify_cmdline_parameters, "
         "proxy_usage = excluded.proxy_usage, proxy_list = excluded.proxy_list, "
-        "proxy_bypass_list = excluded.proxy_bypass_list";
+        "proxy_bypass_list = excluded.proxy_bypass_list, file_owner = excluded.file_owner";
 
 static const char sql_save_file[] =
         "INSERT INTO files (" FILE_COLUMNS ") "
@@ -610,6 +614,7 @@ int store_save_job(Store *s, const Job *j) {
         rc |= sqlite3_bind_int64(st, 26, j->proxy_usage);
         rc |= bind_text_or_null(st, 27, j->proxy_list);
         rc |= bind_text_or_null(st, 28, j->proxy_bypass_list);
+        rc |= sqlite3_bind_int64(st, 29, j->file_owner);
         if (rc != SQLITE_OK) {
                 (void) sqlite3_reset(st);
                 (void) sqlite3_clear_bindings(st);
@@ -852,7 +857,8 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
                       priority = sqlite3_column_int64(st, 5), context = sqlite3_column_int64(st, 16),
                       hresult = sqlite3_column_int64(st, 15), owner = sqlite3_column_int64(st, 6),
                       file_index = sqlite3_column_int64(st, 17), cost_flags = sqlite3_column_int64(st, 20),
-                      security_flags = sqlite3_column_int64(st, 22), proxy_usage = sqlite3_column_int64(st, 25);
+                      security_flags = sqlite3_column_int64(st, 22), proxy_usage = sqlite3_column_int64(st, 25),
+                      file_owner = sqlite3_column_int64(st, 28);
         const char *clsid = (const char *) sqlite3_column_text(st, 21);
         bool has_proxy_list = sqlite3_column_type(st, 26) != SQLITE_NULL &&
                               sqlite3_column_bytes(st, 26) > 0,
@@ -870,6 +876,7 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
             !value_in(priority, BG_JOB_PRIORITY_FOREGROUND, BG_JOB_PRIORITY_LOW) ||
             !value_in(context, BG_ERROR_CONTEXT_NONE, BG_ERROR_CONTEXT_REMOTE_APPLICATION) ||
             !value_in(hresult, 0, UINT32_MAX) || !value_in(owner, 0, (uid_t) -1 - 1) ||
+            !value_in(file_owner, 0, (uid_t) -1 - 1) ||
             !value_in(file_index, -1, LIMIT_FILES_PER_JOB_CEILING - 1) || !value_in(cost_flags, 0, UINT32_MAX) ||
             !value_in(security_flags, 0, UINT32_MAX))
                 return log_error_errno(-EBADMSG, "Store %s: job %s has an unknown type, state, priority, "
@@ -903,6 +910,7 @@ static int load_job(Store *s, sqlite3_stmt *st, Job **ret) {
         j->cost_flags = (uint32_t) cost_flags;
         j->security_flags = (uint32_t) security_flags;
         j->proxy_usage = (uint32_t) proxy_usage;
+        j->file_owner = (uid_t) file_owner;
         memcpy(j->notification_clsid, clsid_bytes, sizeof j->notification_clsid);
 
         r = column_strdup(st, 2, &j->description);

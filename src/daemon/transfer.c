@@ -36,6 +36,7 @@
 #include "http-error.h"
 #include "log.h"
 #include "macro.h"
+#include "proxy-list.h"
 #include "ranges.h"
 #include "transfer.h"
 
@@ -606,25 +607,49 @@ static int transfer_plan(Transfer *t) {
         return 0;
 }
 
+/* A transfer refused before it starts: curl opens no socket for it (the request fails at once). */
+static curl_socket_t transfer_open_no_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+        return CURL_SOCKET_BAD;
+}
+
 /* The job's BITS proxy settings on libcurl. PRECONFIG and AUTODETECT leave curl to the daemon's
  * environment (http_proxy, https_proxy, no_proxy); NO_PROXY disables any proxy; OVERRIDE uses the
- * first proxy of the list (BITS lists are separated by spaces or semicolons) and the bypass list
- * (same separators; "<local>" = names without a dot, which curl cannot express and we skip). */
+ * entry of the list for the URL's scheme ("https=…" for an https URL, else the first entry without
+ * "scheme="; proxy-list.h), rebuilt from its checked parts, and the bypass list (separated by spaces
+ * or semicolons; "<local>" = names without a dot, which curl cannot express and we skip). When no
+ * entry applies (only "http=…" for an https URL) the request goes direct, not through the
+ * environment's proxy. The proxy is set for the whole request, redirects included.
+ *
+ * SetProxySettings refuses a list proxy_list_check() refuses, but a stored row may predate that
+ * check: such a list fails the file with BG_E_INVALID_PROXY_INFO, and curl opens no socket at all,
+ * so a Unix-socket "proxy" (socks5h://localhost/<path>) is never reached. */
 static int transfer_set_proxy(Transfer *t) {
         const Job *j = t->file->job;
         _cleanup_free_ char *proxy = NULL, *bypass = NULL;
-        size_t n;
+        int r;
 
         if (j->proxy_usage == BG_JOB_PROXY_USAGE_NO_PROXY)
                 return curl_easy_setopt(t->easy, CURLOPT_PROXY, "") == CURLE_OK ? 0 : -EIO;
         if (j->proxy_usage != BG_JOB_PROXY_USAGE_OVERRIDE || !j->proxy_list)
                 return 0;
 
-        n = strcspn(j->proxy_list + strspn(j->proxy_list, " ;"), " ;");
-        proxy = strndup(j->proxy_list + strspn(j->proxy_list, " ;"), n);
-        if (!proxy)
-                return -ENOMEM;
-        if (curl_easy_setopt(t->easy, CURLOPT_PROXY, proxy) != CURLE_OK)
+        r = proxy_list_select(j->proxy_list, strncasecmp(t->file->remote_url, "https:", 6) == 0 ? "https" : "http",
+                              &proxy);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                log_warning("Job %s has a proxy list that is not valid; its file %u fails.", j->display_name,
+                            t->file->index);
+                transfer_refuse(t, BG_E_INVALID_PROXY_INFO, BG_ERROR_CONTEXT_GENERAL_TRANSPORT,
+                                "the job's proxy list is not valid (SetProxySettings)");
+                if (curl_easy_setopt(t->easy, CURLOPT_PROXY, "") != CURLE_OK ||
+                    curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK ||
+                    curl_easy_setopt(t->easy, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK ||
+                    curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETFUNCTION, transfer_open_no_socket) != CURLE_OK)
+                        return -EIO;
+                return 0;
+        }
+        if (curl_easy_setopt(t->easy, CURLOPT_PROXY, proxy ?: "") != CURLE_OK)
                 return -EIO;
 
         if (j->proxy_bypass_list) {
@@ -708,7 +733,7 @@ int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
         /* 0666 & ~umask, like any program creating a file; the temp name is hidden and unique to
          * the job and index. With the owner's rights, in the folder resolved without symlinks,
          * never through a planted symlink, FIFO, device or hard link (files.h). */
-        r = fs_user_init(&user, f->job->owner);
+        r = fs_user_init(&user, f->job->file_owner);
         if (r < 0)
                 return r;
         r = files_open_temp(&user, f->temp_path, true, &fd);

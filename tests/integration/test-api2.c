@@ -556,6 +556,7 @@ static void test_proxy_settings_round_trip_and_limits(void) {
         BG_JOB_PROXY_USAGE usage = (BG_JOB_PROXY_USAGE) 99;
         LPWSTR list = (LPWSTR) 1, bypass = (LPWSTR) 1;
         char *big = malloc(32770);
+        HRESULT hr;
 
         H_ASSERT(big);
         /* Default: PRECONFIG, no lists. */
@@ -592,6 +593,40 @@ static void test_proxy_settings_round_trip_and_limits(void) {
         /* Separators only: no proxy named, and the transfer would go direct. */
         H_ASSERT_HR(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, " ;; ", NULL),
                     BG_E_INVALID_PROXY_INFO);
+
+        /* Every entry is [scheme=][proto://]host[:port] (proto http, https, socks4, socks4a, socks5,
+         * socks5h); the list is kept as given. */
+        H_ASSERT_OK(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE,
+                                                        "https=https://secure:8443;http=proxy:80", NULL));
+        H_ASSERT_OK(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE,
+                                                        "[::1]:3128 socks5h://localhost:1080/", NULL));
+        H_ASSERT_OK(IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, "https=secure:8443", NULL));
+        /* Security review A: nothing libcurl would take as a Unix socket (the root daemon would
+         * connect to any socket a client names), no credentials, path, query, other scheme. */
+        static const char *const bad_lists[] = {
+                "socks5h://localhost/x",
+                "socks5h://localhost/run/some-root-only.sock",
+                "proxy:80 socks5h://localhost/x",          /* a bad entry after a good one */
+                "http://u:p@proxy:1",
+                "file:///etc/passwd",
+                "unix:/run/x.sock",
+                "proxy:80/x",
+                "proxy:80?x",
+                "proxy:0",
+                "proxy:65536",
+                "ftp=proxy:21",
+                "=proxy:1",
+        };
+        for (size_t i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++) {
+                hr = IBackgroundCopyJob_SetProxySettings(job, BG_JOB_PROXY_USAGE_OVERRIDE, bad_lists[i], NULL);
+                H_ASSERT_MSG(hr == BG_E_INVALID_PROXY_INFO, "SetProxySettings(\"%s\") = 0x%08X, expected "
+                             "BG_E_INVALID_PROXY_INFO", bad_lists[i], (unsigned) hr);
+        }
+        H_ASSERT_OK(IBackgroundCopyJob_GetProxySettings(job, &usage, &list, &bypass));
+        H_ASSERT_EQ_U64(usage, BG_JOB_PROXY_USAGE_OVERRIDE);
+        H_ASSERT_STREQ(list, "https=secure:8443");
+        H_ASSERT(bypass == NULL);
+        CoTaskMemFree(list);
 
         /* 32,768 characters: the limit; one more is too large. */
         memset(big, 'p', 32768);

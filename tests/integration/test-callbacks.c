@@ -8,6 +8,9 @@
  * disabled) waits out a settle time longer than the library's first retry delay (1 s) after a
  * barrier, since no event can prove an absence; nothing asserts how long anything took.
  *
+ * The command lines that sleep (until killed, at most 60 s) record their pids in a file; each such test
+ * kills them when it ends, after the harness cancelled its jobs.
+ *
  * The command-line test runs this same program again (itself with --cmdline-child …) as the
  * short-lived creator of the job: a fresh process that creates the job, sets the command line,
  * resumes and exits. */
@@ -715,6 +718,156 @@ static void test_cmdline_set_after_event_and_retried(void) {
         H_ASSERT_OK(IBackgroundCopyJob_Complete(job));   /* ends the retries */
 }
 
+/* ---- a command line cannot pile up, nor outlive a Cancel while it waits ------------------- */
+
+/* A daemon with this dosvc.conf: the next library call starts it (as test-limits does). */
+static void restore_config(void *arg) {
+        (void) unsetenv("DOSVC_CONFIG");
+        (void) h_daemon_stop(SIGTERM);
+}
+
+static void use_config(const char *text) {
+        char *path = h_strdupf("%s/dosvc.conf", h_root());
+        FILE *f = fopen(path, "we");
+
+        if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+                H_FAIL("writing %s: %m", path);
+        h_at_test_end(restore_config, NULL);
+        if (setenv("DOSVC_CONFIG", path, 1) < 0)
+                H_FAIL("setenv: %m");
+        (void) h_daemon_stop(SIGTERM);
+}
+
+/* The parameters of a notify program that appends its pid to `pids` and sleeps (bounded: 60 s) until
+ * kill_sleepers(). It runs in a session of its own (the daemon's setsid): its pid is its group's. */
+static char *sleeper_parameters(const char *pids) {
+        return h_strdupf("/bin/sh -c \"echo $$ >> %s; exec /bin/sleep 60\"", pids);
+}
+
+static unsigned count_lines(const char *path) {
+        FILE *f = fopen(path, "re");
+        unsigned n = 0;
+        int c;
+
+        if (!f)
+                return 0;
+        while ((c = fgetc(f)) != EOF)
+                if (c == '\n')
+                        n++;
+        fclose(f);
+        return n;
+}
+
+static void wait_lines(const char *path, unsigned want, unsigned timeout_ms) {
+        uint64_t deadline = h_now_ms() + timeout_ms;
+
+        for (unsigned i = 0; i <= timeout_ms / 20u + 1 && count_lines(path) < want && h_now_ms() < deadline; i++)
+                h_sleep_ms(20);
+        if (count_lines(path) < want) {
+                h_daemon_log_tail(15);
+                H_FAIL("%s has %u line(s) after %u ms, expected %u", path, count_lines(path), timeout_ms, want);
+        }
+}
+
+/* SIGKILLs every process listed in the pids file `path` that is still alive (not a zombie) and ours,
+ * with its process group. Returns how many it found. */
+static unsigned kill_listed(const char *path) {
+        FILE *f = fopen(path, "re");
+        unsigned n = 0;
+        long pid;
+
+        if (!f)
+                return 0;
+        while (fscanf(f, "%ld", &pid) == 1) {
+                struct stat st;
+
+                if (pid <= 1 || pid > INT32_MAX || !h_pid_alive((pid_t) pid) ||
+                    stat(h_strdupf("/proc/%ld", pid), &st) < 0 || st.st_uid != geteuid())
+                        continue;
+                (void) kill(-(pid_t) pid, SIGKILL);
+                (void) kill((pid_t) pid, SIGKILL);
+                n++;
+        }
+        fclose(f);
+        return n;
+}
+
+/* At the end of a test (h_at_test_end), after the harness cancelled its jobs: kills the sleeping
+ * programs, again until a pass finds none alive (at most 3 s), in case the daemon started another. */
+static void kill_sleepers(void *arg) {
+        for (unsigned i = 0; i < 30 && kill_listed(arg) > 0; i++)
+                h_sleep_ms(100);
+}
+
+/* A job resting in ERROR (a 404 from nginx), with the default notify flags (TRANSFERRED | ERROR). */
+static IBackgroundCopyJob *job_in_error(const char *tag) {
+        char *dest = h_dest_dir(tag);
+        IBackgroundCopyJob *job = h_create_job(tag, NULL);
+
+        h_add_file(job, h_url("/no-such-file-%s.bin", tag), h_strdupf("%s/missing.bin", dest));
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(job));
+        H_WAIT_STATE(job, BG_JOB_STATE_ERROR, T_FAST_MS);
+        return job;
+}
+
+/* SetNotifyCmdLine in a loop on a job in ERROR: one run, not one per call (which used to fill the
+ * queue shared by all users, so that another user's command line was dropped). */
+static void test_cmdline_not_queued_twice(void) {
+        IBackgroundCopyJob *job = job_in_error("cmdline-dedup");
+        IBackgroundCopyJob2 *j2 = as_job2(job);
+        char *pids = h_strdupf("%s/pids-dedup", h_root());
+        char *parameters = sleeper_parameters(pids);
+
+        (void) unlink(pids);
+        h_at_test_end(kill_sleepers, pids);
+        for (unsigned i = 0; i < 200; i++)
+                H_ASSERT_OK(IBackgroundCopyJob2_SetNotifyCmdLine(j2, "/bin/sh", parameters));
+        wait_lines(pids, 1, T_FAST_MS);
+        h_sleep_ms(T_SETTLE_MS);
+        /* not MaxNotificationsPerUser (4) running with 196 queued behind them */
+        H_ASSERT_EQ_U64(count_lines(pids), 1);
+
+        /* It was set again while it ran: one more run after it ends, not 199. */
+        H_ASSERT_EQ_U64(kill_listed(pids), 1);
+        wait_lines(pids, 2, T_FAST_MS);
+        h_sleep_ms(T_SETTLE_MS);
+        H_ASSERT_EQ_U64(count_lines(pids), 2);
+}
+
+/* A run waiting for a free slot (MaxNotificationsPerUser=1, taken by another job's sleeping program)
+ * never starts once its job is cancelled; the run queued after it does. */
+static void test_cmdline_queued_then_cancelled_never_runs(void) {
+        char *pids = h_strdupf("%s/pids-cancel", h_root());
+        char *marker_cancelled = h_strdupf("%s/marker-cancelled", h_root());
+        char *marker_after = h_strdupf("%s/marker-after", h_root());
+        IBackgroundCopyJob *busy, *cancelled, *after;
+
+        (void) unlink(pids);
+        (void) unlink(marker_cancelled);
+        (void) unlink(marker_after);
+        use_config("[Limits]\nMaxNotificationsPerUser=1\n");
+        h_at_test_end(kill_sleepers, pids);
+
+        busy = job_in_error("cmdline-busy");
+        cancelled = job_in_error("cmdline-cancelled");
+        after = job_in_error("cmdline-after");
+        H_ASSERT_OK(IBackgroundCopyJob2_SetNotifyCmdLine(as_job2(busy), "/bin/sh", sleeper_parameters(pids)));
+        wait_lines(pids, 1, T_FAST_MS);   /* the only slot is taken */
+        /* Both queue behind it, in this order. */
+        H_ASSERT_OK(IBackgroundCopyJob2_SetNotifyCmdLine(as_job2(cancelled), "/bin/sh",
+                                                          h_strdupf("/bin/sh -c \"echo ran > %s\"", marker_cancelled)));
+        H_ASSERT_OK(IBackgroundCopyJob2_SetNotifyCmdLine(
+                as_job2(after), "/bin/sh", h_strdupf("/bin/sh -c \"echo ran > %s.tmp && mv %s.tmp %s\"", marker_after,
+                                                     marker_after, marker_after)));
+        H_ASSERT_OK(IBackgroundCopyJob_Cancel(cancelled));
+        H_ASSERT_OK(IBackgroundCopyJob_Cancel(busy));   /* so that its program does not run again */
+        H_ASSERT_EQ_U64(kill_listed(pids), 1);           /* the slot frees up */
+
+        H_ASSERT_STREQ(wait_file_content(marker_after, T_FAST_MS), "ran\n");   /* the queue moved past it */
+        H_ASSERT_MSG(!h_file_exists(marker_cancelled), "the program of a job cancelled while it waited ran");
+        H_ASSERT_EQ_U64(count_lines(pids), 1);
+}
+
 static const HTest tests[] = {
         H_TEST(test_b37_references),
         H_TEST(test_b38_job_transferred_once),
@@ -728,6 +881,8 @@ static const HTest tests[] = {
         H_TEST(test_cmdline_set_get_validation),
         H_TEST(test_cmdline_runs_after_creator_exits),
         H_TEST(test_cmdline_set_after_event_and_retried),
+        H_TEST(test_cmdline_not_queued_twice),
+        H_TEST(test_cmdline_queued_then_cancelled_never_runs),
 };
 
 int main(int argc, char **argv) {

@@ -1,6 +1,7 @@
 /* test-limits.c: dosvc.conf [Limits] against a real daemon (issue 5 item 4): a bad file stops the
  * daemon with file:line in its log; each limit, set low, gives its HRESULT and changes nothing; the
- * per-user job limit is checked from a second uid (nobody) when run as root, since root is exempt.
+ * per-user job limit is checked from a second uid (nobody) when run as root, since root is exempt;
+ * final jobs kept per user and per machine are capped by the same two limits (root included).
  *
  * The daemon reads $DOSVC_CONFIG at start: each test writes the file, stops the daemon, and the next
  * libdosvc call starts a new one with it. */
@@ -229,12 +230,84 @@ static void test_limits__jobs_per_user(void) {
                      "BG_E_TOO_MANY_JOBS_PER_USER; 10: could not connect)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* Final jobs (CANCELLED, ACKNOWLEDGED) stay reachable by their handle, but each owner (root too)
+ * keeps at most MaxJobsPerUser of them and the machine MaxJobsPerMachine: the oldest go at once,
+ * from memory and from the store (docs/decisions.md "Limits"). A purged job answers
+ * DO_E_JOB_NOT_FOUND (D-Bus UnknownObject) to every call; libdosvc's GetState still reports the
+ * final state the handle knows, as after the daily purge. GetJob finds no final job in any case, so
+ * the handles tell which are kept. */
+static bool still_reachable(IBackgroundCopyJob *job) {
+        LPWSTR name = NULL;
+        HRESULT hr = IBackgroundCopyJob_GetDisplayName(job, &name);
+
+        CoTaskMemFree(name);
+        if (hr == DO_E_JOB_NOT_FOUND)
+                return false;
+        H_ASSERT_MSG(hr == S_OK, "GetDisplayName of a final job: 0x%08X (%s)", (unsigned) hr, h_hr_name(hr));
+        return true;
+}
+
+static void expect_newest_kept(IBackgroundCopyJob **jobs, unsigned n, unsigned kept, const char *when) {
+        for (unsigned i = 0; i < n; i++) {
+                bool want = i >= n - kept, got = still_reachable(jobs[i]);
+
+                H_ASSERT_MSG(got == want, "%s: cancelled job %u of %u is %s, expected %s", when, i + 1, n,
+                             got ? "still reachable" : "purged", want ? "reachable" : "purged");
+                H_ASSERT_EQ_U64(h_state(jobs[i]), BG_JOB_STATE_CANCELLED);
+        }
+}
+
+static void create_and_cancel(IBackgroundCopyJob **jobs, unsigned n) {
+        for (unsigned i = 0; i < n; i++) {
+                jobs[i] = h_create_job(h_strdupf("final %u", i), NULL);   /* CreateJob S_OK, each time */
+                H_ASSERT_OK(IBackgroundCopyJob_Cancel(jobs[i]));
+        }
+}
+
+static void test_limits__final_jobs_per_user(void) {
+        IBackgroundCopyJob *jobs[20];
+        IBackgroundCopyManager *mgr;
+        IBackgroundCopyJob *found = NULL;
+        GUID id;
+
+        h_at_test_end(restore_defaults, NULL);
+        write_config("[Limits]\nMaxJobsPerUser=3\n");
+        create_and_cancel(jobs, 20);
+        expect_newest_kept(jobs, 20, 3, "after 20 Cancels");
+
+        /* GetJob never finds a final job, kept or not */
+        mgr = h_manager();
+        H_ASSERT_OK(IBackgroundCopyJob_GetId(jobs[19], &id));
+        H_ASSERT_HR(IBackgroundCopyManager_GetJob(mgr, &id, &found), DO_E_JOB_NOT_FOUND);
+        H_ASSERT_OK(IBackgroundCopyJob_GetId(jobs[0], &id));
+        H_ASSERT_HR(IBackgroundCopyManager_GetJob(mgr, &id, &found), DO_E_JOB_NOT_FOUND);
+
+        /* gone from the store too: a new daemon loads the same three */
+        (void) h_daemon_stop(SIGTERM);
+        expect_newest_kept(jobs, 20, 3, "after a restart");
+}
+
+static void test_limits__final_jobs_per_machine(void) {
+        IBackgroundCopyJob *jobs[10];
+
+        h_at_test_end(restore_defaults, NULL);
+        write_config("[Limits]\nMaxJobsPerUser=50\nMaxJobsPerMachine=4\n");
+        create_and_cancel(jobs, 10);
+        expect_newest_kept(jobs, 10, 4, "after 10 Cancels");
+
+        /* a lower cap applies at the next start */
+        write_config("[Limits]\nMaxJobsPerUser=2\n");
+        expect_newest_kept(jobs, 10, 2, "after a restart with MaxJobsPerUser=2");
+}
+
 int main(int argc, char **argv) {
         static const HTest tests[] = {
                 H_TEST(test_limits__bad_config_stops_the_daemon_with_file_and_line),
                 H_TEST(test_limits__jobs_per_machine),
                 H_TEST(test_limits__files_ranges_and_lengths),
                 H_TEST(test_limits__jobs_per_user),
+                H_TEST(test_limits__final_jobs_per_user),
+                H_TEST(test_limits__final_jobs_per_machine),
         };
 
         return h_run(argc, argv, tests, H_ELEMENTSOF(tests));

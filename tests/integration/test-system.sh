@@ -348,6 +348,47 @@ rc=$(status_of as "$USER_B" "$DOADMIN" --system addfile "$JB2" "$URL/small.bin" 
     fail "B: addfile into A's dir -> rc=$rc $(cat "$WORK/err")"
 as "$USER_B" "$DOADMIN" --system cancel "$JB2"
 
+# --- TakeOwnership moves control, not file rights, and drops the notify command line ----------------
+# (1) The reviewed attack: A parks a failing job whose notify command line reruns after every retry
+# delay (it exits 1), for an administrator to take. After root's TakeOwnership the command line must
+# be gone: it must never run as root.
+STICKY="$WORK/sticky"
+mkdir -m 1777 "$STICKY"
+JT=$(as "$USER_A" "$DOADMIN" --system create "stuck-for-root")
+as "$USER_A" "$DOADMIN" --system addfile "$JT" "$URL/no-such-file.bin" "$HOME_A/dl/stuck.bin"
+as "$USER_A" "$DOADMIN" --system setminretrydelay "$JT" 5
+as "$USER_A" "$DOADMIN" --system setnotifycmdline "$JT" /bin/sh "/bin/sh -c \"id -u >>$STICKY/notify-uids; exit 1\""
+as "$USER_A" "$DOADMIN" --system resume "$JT"
+for ((i = 0; i < 100; i++)); do [[ -s "$STICKY/notify-uids" ]] && break; sleep 0.1; done
+DOSVC_SYSTEM=1 "$DOADMIN" takeownership "$JT"
+DOSVC_SYSTEM=1 "$DOADMIN" getnotifycmdline "$JT" | grep -q '^Program: *(none)$' && ok "takeownership dropped A's notify command line" ||
+    fail "takeownership kept the notify command line: $(DOSVC_SYSTEM=1 "$DOADMIN" getnotifycmdline "$JT")"
+sleep 6   # longer than the 5 s retry delay: a rerun would have happened by now
+[[ $(sort -u "$STICKY/notify-uids" | paste -sd ' ') == "$UID_A" ]] && ok "the command line ran as A, never as root after the takeover" ||
+    fail "notify ran as: $(paste -sd ' ' "$STICKY/notify-uids" 2>/dev/null)"
+DOSVC_SYSTEM=1 "$DOADMIN" cancel "$JT"
+# (2) A job taken before any byte moved: its destination is B's file in a sticky shared folder (A
+# may create files there, not replace B's). Root resumes and completes it: the daemon still acts
+# with A's rights, so the rename over B's file is refused and B's file stays (as root it would have
+# replaced it); Cancel then removes the temp file, as A.
+as "$USER_B" sh -c "printf 'B-s own' >'$STICKY/b-file'"
+JT=$(as "$USER_A" "$DOADMIN" --system create "for-root")
+as "$USER_A" "$DOADMIN" --system addfile "$JT" "$URL/small.bin" "$STICKY/b-file"
+DOSVC_SYSTEM=1 "$DOADMIN" takeownership "$JT"
+DOSVC_SYSTEM=1 "$DOADMIN" resume "$JT"
+rc=$(status_of env DOSVC_SYSTEM=1 "$DOADMIN" wait --timeout=60 "$JT")
+[[ $rc -eq 0 ]] && ok "root's transfer of a taken job ran (with A's rights)" || fail "root: wait for-root -> rc=$rc $(cat "$WORK/out" "$WORK/err")"
+tmp_owner=$(find "$STICKY" -name '.dosvc-*' -printf '%u\n' | sort -u | paste -sd ' ')
+[[ $tmp_owner == "$USER_A" ]] && ok "its temp file is A's" || fail "its temp file is owned by '$tmp_owner'"
+rc=$(status_of env DOSVC_SYSTEM=1 "$DOADMIN" complete "$JT")
+[[ $rc -ne 0 ]] && ok "root's Complete over B's file in a sticky folder refused (rc=$rc: $(head -c 120 "$WORK/err"))" ||
+    fail "root's Complete of A's job replaced B's file"
+[[ $(cat "$STICKY/b-file") == "B-s own" && $(stat -c %U "$STICKY/b-file") == "$USER_B" ]] &&
+    ok "B's file unchanged" || fail "B's file changed: $(stat -c '%U %s' "$STICKY/b-file")"
+DOSVC_SYSTEM=1 "$DOADMIN" cancel "$JT"
+leftover=$(find "$STICKY" -name '.dosvc-*' | wc -l)
+[[ $leftover -eq 0 ]] && ok "root's Cancel removed A's temp file (with A's rights)" || fail "$leftover temp files left in $STICKY"
+
 # --- path attacks as A against the root daemon -----------------------------------------------------
 # test-path-attacks --system-daemon: the attacks of the user-mode runs, as A, with A's jobs going to
 # this root daemon (DOSVC_SYSTEM=1 from `as`); the program's harness provides A's folders and an nginx

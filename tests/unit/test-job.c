@@ -32,6 +32,16 @@ static JobFile *add_file(Job *j, const char *local_path, uint64_t size) {
         return f;
 }
 
+/* "<prefix><16 lower-case hex digits>.part" */
+static void assert_temp_name(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        assert_non_null(s);
+        assert_int_equal(strncmp(s, prefix, n), 0);
+        assert_int_equal(strspn(s + n, "0123456789abcdef"), 16);
+        assert_string_equal(s + n + 16, ".part");
+}
+
 static void test_job__new_has_spec_defaults(void **state) {
         _cleanup_(job_freep) Job *j = new_job();
 
@@ -104,8 +114,8 @@ static void test_job__add_file_copies_and_numbers(void **state) {
         assert_string_equal(f1->file_id, "");            /* BITS AddFile: no file id */
         assert_string_equal(f0->remote_url, "http://example.com/a");
         assert_string_equal(f0->local_path, "/srv/dl/a.bin");
-        assert_string_equal(f0->temp_path, "/srv/dl/.dosvc-3f2504e04f8911d39a0c0305e82c3301-0.part");
-        assert_string_equal(f1->temp_path, "/srv/dl/.dosvc-3f2504e04f8911d39a0c0305e82c3301-1.part");
+        assert_temp_name(f0->temp_path, "/srv/dl/.dosvc-3f2504e04f8911d39a0c0305e82c3301-0-");
+        assert_temp_name(f1->temp_path, "/srv/dl/.dosvc-3f2504e04f8911d39a0c0305e82c3301-1-");
         assert_null(f0->ranges);
         assert_int_equal(f0->n_ranges, 0);
         assert_int_equal(f0->bytes_total, 1234);
@@ -189,9 +199,24 @@ static void test_job__temp_path_is_hidden_next_to_the_destination(void **state) 
         _cleanup_free_ char *a = NULL, *b = NULL;
 
         assert_int_equal(job_file_temp_path("/home/u/Downloads/big.iso", &test_id, 7, &a), 0);
-        assert_string_equal(a, "/home/u/Downloads/.dosvc-3f2504e04f8911d39a0c0305e82c3301-7.part");
+        assert_temp_name(a, "/home/u/Downloads/.dosvc-3f2504e04f8911d39a0c0305e82c3301-7-");
         assert_int_equal(job_file_temp_path("/top", &test_id, 199, &b), 0);
-        assert_string_equal(b, "/.dosvc-3f2504e04f8911d39a0c0305e82c3301-199.part");
+        assert_temp_name(b, "/.dosvc-3f2504e04f8911d39a0c0305e82c3301-199-");
+}
+
+/* Security review B: in a shared folder another user who sees one temp file must not be able to
+ * guess the next one (and plant it): every name carries 64 random bits. */
+static void test_job__temp_path_cannot_be_guessed(void **state) {
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+
+        assert_int_equal(job_file_temp_path("/tmp/x.bin", &test_id, 0, &a), 0);
+        assert_int_equal(job_file_temp_path("/tmp/x.bin", &test_id, 0, &b), 0);
+        assert_int_equal(job_file_temp_path("/tmp/x.bin", &test_id, 1, &c), 0);
+        assert_temp_name(a, "/tmp/.dosvc-3f2504e04f8911d39a0c0305e82c3301-0-");
+        assert_temp_name(b, "/tmp/.dosvc-3f2504e04f8911d39a0c0305e82c3301-0-");
+        assert_temp_name(c, "/tmp/.dosvc-3f2504e04f8911d39a0c0305e82c3301-1-");
+        assert_string_not_equal(a, b);
+        assert_string_not_equal(a + strlen(a) - 21, c + strlen(c) - 21);   /* the random parts */
 }
 
 static void test_job__temp_path_needs_an_absolute_file_path(void **state) {
@@ -381,6 +406,7 @@ int main(void) {
                 cmocka_unit_test(test_job__files_limit_is_e2big),
                 cmocka_unit_test(test_job__remove_last_file_undoes_add),
                 cmocka_unit_test(test_job__temp_path_is_hidden_next_to_the_destination),
+                cmocka_unit_test(test_job__temp_path_cannot_be_guessed),
                 cmocka_unit_test(test_job__temp_path_needs_an_absolute_file_path),
                 cmocka_unit_test(test_job__progress_of_an_empty_job_is_zero),
                 cmocka_unit_test(test_job__bytes_total_is_unknown_until_every_size_is_known),

@@ -136,6 +136,7 @@ static Job *full_job(void) {
         j->proxy_usage = BG_JOB_PROXY_USAGE_OVERRIDE;
         j->proxy_list = strdup("http://127.0.0.1:3128 proxy2:8080");
         j->proxy_bypass_list = strdup("<local>;*.example.org");
+        j->file_owner = 4242;    /* TakeOwnership moved owner away from the creator */
         assert_non_null(j->proxy_list);
         assert_non_null(j->proxy_bypass_list);
 
@@ -271,6 +272,8 @@ static void test_store__round_trips_every_field(void **state) {
         assert_string_equal(k->notify_cmdline_parameters, "notify-me --job \"x y\"");
         assert_int_equal(k->proxy_usage, BG_JOB_PROXY_USAGE_OVERRIDE);
         assert_string_equal(k->proxy_list, "http://127.0.0.1:3128 proxy2:8080");
+        assert_int_equal(k->file_owner, 4242);
+        assert_int_not_equal(k->owner, k->file_owner);
         assert_string_equal(k->proxy_bypass_list, "<local>;*.example.org");
         assert_null(k->manager);
         assert_null(k->transfer);
@@ -849,6 +852,7 @@ static void test_store__v2_database_migrates_to_v3_with_the_set_flag_guessed(voi
         assert_int_equal(j->proxy_usage, BG_JOB_PROXY_USAGE_PRECONFIG);
         assert_null(j->proxy_list);
         assert_null(j->proxy_bypass_list);
+        assert_int_equal(j->file_owner, j->owner);     /* v2 knew no other creator */
 
         assert_int_equal(j->n_files, 3);
         for (size_t i = 0; i < 3; i++) {
