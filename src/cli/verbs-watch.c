@@ -95,10 +95,12 @@ typedef struct Monitor {
 static void monitor_terminal_restore(Monitor *m) {
         if (!m->terminal_set)
                 return;
-        fputs(ESC_CURSOR_SHOW ESC_ALT_SCREEN_OFF, stdout);
-        (void) fflush(stdout);
+        /* The modes first, the screen last: whoever sees the normal screen back (a user typing, a
+         * test watching the pane) must find echo and line editing already on. */
         if (m->key_fd >= 0)
                 (void) tcsetattr(m->key_fd, TCSADRAIN, &m->saved_termios);
+        fputs(ESC_CURSOR_SHOW ESC_ALT_SCREEN_OFF, stdout);
+        (void) fflush(stdout);
         m->terminal_set = false;
 }
 
