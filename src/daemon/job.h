@@ -126,6 +126,8 @@ struct Job {
         void *transfer;                    /* Transfer * while a file of this job is downloading */
         void *bus_slot;                    /* sd_bus_slot * of the job's object */
         uint64_t queued_seq;               /* scheduler FIFO order within a priority */
+        uint64_t start_seq;                /* scheduler: stamp of its latest start (same counter);
+                                            * 0: not since the daemon started. Not stored */
         usec_t last_progress_usec;         /* CLOCK_MONOTONIC: last byte received or Resume */
         void *retry_timer;                 /* sd_event_source * while TRANSIENT_ERROR */
         unsigned restarts;                 /* files restarted from 0 in a row (changed server copy) */

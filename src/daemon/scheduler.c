@@ -3,7 +3,8 @@
  * Policy (spec §3.1 priorities, DESIGN.md scheduler):
  *   - FOREGROUND jobs start at once and run concurrently with each other;
  *   - background jobs (HIGH, NORMAL, LOW) run up to max_background_transfers at a time, higher
- *     priority first, then first-queued first (queued_seq);
+ *     priority first; within one priority, the job of the owner with the fewest running jobs, then
+ *     first-queued first (queued_seq): round-robin between users (schedule-order.c);
  *   - a queued background job pre-empts a running one of strictly lower priority when no slot is
  *     free (T5: the pre-empted job goes back to QUEUED, its bytes checkpointed);
  *   - files of one job go one at a time in the order added;
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "schedule-order.h"
 #include "transfer.h"
 
 static bool job_is_background(const Job *j) {
@@ -232,6 +234,7 @@ void transfer_finished(Manager *m, JobFile *f, const TransferOutcome *o) {
 static void scheduler_start_job(Manager *m, Job *j) {
         if (manager_job_event(m, j, JOB_EVENT_START) < 0)
                 return;
+        j->start_seq = ++m->queued_seq;   /* one counter for both: stamps only order events */
         /* T4: the error object is dropped on entering TRANSFERRING. */
         job_clear_error(j);
         (void) manager_save_job(m, j);
@@ -243,20 +246,24 @@ static void scheduler_preempt_job(Manager *m, Job *j) {
         (void) manager_job_event(m, j, JOB_EVENT_PREEMPT);
 }
 
-static int compare_queued(const void *a, const void *b) {
-        const Job *x = *(Job *const *) a, *y = *(Job *const *) b;
-
-        if (x->priority != y->priority)
-                return (int) x->priority - (int) y->priority;
-        return x->queued_seq < y->queued_seq ? -1 : x->queued_seq > y->queued_seq;
-}
-
+/* One pass: start what fits, in the order of schedule-order.c. Among queued jobs of one priority
+ * the owner with the fewest running jobs (any priority, recounted as jobs start) goes first, then
+ * FIFO; across priorities the order is the old one, so FOREGROUND still comes first and a higher
+ * priority still pre-empts a strictly lower one.
+ *
+ * Cost, n = n_jobs (≤ MaxJobsPerMachine, 100000 at most), k = distinct owners with queued jobs:
+ * O(n) to collect, O(n log n) to sort and index the owners (schedule_order_init), O(log k) per
+ * running job to count it, O(k) per job started (schedule_order_next), and O(n) per pre-emption to
+ * find the victim, as before. A pass starts at most the free slots plus the pre-emptions (a few;
+ * FOREGROUND jobs are capped by MaxConnections), so it stays O(n log n + slots·(k + n)). */
 static void scheduler_pass(Manager *m) {
-        _cleanup_free_ Job **queued = NULL;
+        _cleanup_free_ ScheduleEntry *queued = NULL;
+        ScheduleOrder order;
+        ScheduleEntry *e;
         size_t n_queued = 0;
         unsigned running_bg = 0, running = 0;
 
-        queued = calloc(m->n_jobs ?: 1, sizeof(Job *));
+        queued = calloc(m->n_jobs ?: 1, sizeof(ScheduleEntry));
         if (!queued) {
                 log_oom();
                 return;
@@ -266,17 +273,35 @@ static void scheduler_pass(Manager *m) {
                 Job *j = m->jobs[i];
 
                 if (j->state == BG_JOB_STATE_QUEUED)
-                        queued[n_queued++] = j;
+                        queued[n_queued++] = (ScheduleEntry) {
+                                .priority = (unsigned) j->priority,
+                                .owner = j->owner,
+                                .queued_seq = j->queued_seq,
+                                .data = j,
+                        };
                 else if (job_state_is_running(j->state)) {
                         running++;
                         if (job_is_background(j))
                                 running_bg++;
                 }
         }
-        qsort(queued, n_queued, sizeof(Job *), compare_queued);
+        if (n_queued == 0)
+                return;
+        if (schedule_order_init(&order, queued, n_queued) < 0) {
+                log_oom();
+                return;
+        }
+        for (size_t i = 0; i < m->n_jobs; i++) {
+                if (job_state_is_running(m->jobs[i]->state))
+                        schedule_order_add_running(&order, m->jobs[i]->owner, +1);
+                if (m->jobs[i]->start_seq > 0)
+                        schedule_order_note_start(&order, m->jobs[i]->owner, m->jobs[i]->start_seq);
+        }
 
-        for (size_t i = 0; i < n_queued; i++) {
-                Job *j = queued[i];
+        /* schedule_order_next() counts each job it hands out as running for its owner: the loop
+         * either starts it or stops. */
+        while ((e = schedule_order_next(&order))) {
+                Job *j = e->data;
 
                 if (!job_is_background(j)) {
                         if (running >= m->limits.max_connections)
@@ -306,11 +331,13 @@ static void scheduler_pass(Manager *m) {
                                 victim = r;
                 }
                 if (!victim)
-                        break;  /* sorted: nobody later can pre-empt either */
+                        break;  /* sorted by priority: nobody later can pre-empt either */
                 log_debug("Job %s pre-empts job %s", j->display_name, victim->display_name);
                 scheduler_preempt_job(m, victim);
+                schedule_order_add_running(&order, victim->owner, -1);
                 scheduler_start_job(m, j);
         }
+        schedule_order_done(&order);
 }
 
 static int scheduler_on_defer(sd_event_source *s, void *userdata) {

@@ -502,6 +502,36 @@ fi
     fail "the root-only folder changed: $(ls -la "$ROOT_ONLY"; cat "$ROOT_ONLY/precious")"
 as "$USER_A" "$DOADMIN" --system complete "$JR"
 
+# --- fairness: a freed slot goes to the owner whose turn it is ------------------------------------
+# One background slot (DOSVC_MAX_BACKGROUND=1). A queues three jobs, then B one: when A's first is
+# done, both owners run nothing, and the slot goes to B, whose last start is older than A's, not to
+# A's next job, which was queued first (src/daemon/schedule-order.c). Each job is 2 MiB at 256 KiB/s.
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" || :
+DAEMON_PID=
+DOSVC_MAX_BACKGROUND=1 start_daemon
+fair_job() {   # fair_job USER NAME: a job downloading the slow file, resumed; prints its id
+    local j
+    j=$(as "$1" "$DOADMIN" --system create "$2")
+    as "$1" "$DOADMIN" --system addfile "$j" "$URL/slow/file.bin" "$WORK/home-${1: -1}/$2.bin" >/dev/null
+    as "$1" "$DOADMIN" --system resume "$j" >/dev/null
+    echo "$j"
+}
+FA1=$(fair_job "$USER_A" fair-a1)
+FA2=$(fair_job "$USER_A" fair-a2)
+FA3=$(fair_job "$USER_A" fair-a3)
+FB1=$(fair_job "$USER_B" fair-b1)
+as "$USER_A" "$DOADMIN" --system wait --timeout=60 "$FA1" >/dev/null || fail "fairness: A's first job did not finish"
+for ((i = 0; i < 50; i++)); do
+    sb=$(as "$USER_B" "$DOADMIN" --system getstate "$FB1")
+    [[ $sb != QUEUED ]] && break
+    sleep 0.1
+done
+sa=$(as "$USER_A" "$DOADMIN" --system getstate "$FA2")
+[[ $sb =~ ^(CONNECTING|TRANSFERRING|TRANSFERRED)$ && $sa == QUEUED ]] && ok "fairness: B's job got the slot A's first job left; A's next waits" ||
+    fail "fairness: after A's first job, B's is $sb and A's next is $sa (want B's running, A's QUEUED)"
+for j in "$FA1" "$FA2" "$FA3" "$FB1"; do DOSVC_SYSTEM=1 "$DOADMIN" cancel "$j" >/dev/null 2>&1 || :; done
+
 # --- the daemon stops cleanly ----------------------------------------------------------------------
 kill "$DAEMON_PID"
 rc=0
