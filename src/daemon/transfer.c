@@ -15,7 +15,9 @@
  *      store the offset. This is the crash invariant of DESIGN.md: a stored offset never covers bytes
  *      that are not durable. A temp file deleted under us is noticed at each checkpoint (no links);
  *   5. at the end: fsync, store the final offset; when the file is complete, check its SHA-256 (from
- *      the running hash when the request covered the whole file, else by reading it back).
+ *      the running hash when the request covered the whole file, else by reading it back a chunk per
+ *      turn of the event loop: see "the SHA-256 check" below). Only a file whose digest matched is
+ *      marked transferred.
  * Limits: http/https only and at most 10 redirects (curl-glue.c), https never redirects to http unless
  * the job allows it, a stalled connection (no byte for stall_usec) is cut, headers kept are bounded. */
 #include <errno.h>
@@ -44,7 +46,8 @@
 #define TRANSFER_HEADERS_MAX (64 * 1024)      /* response headers kept for File5's property */
 #define TRANSFER_WRITEBACK_BYTES (8ULL << 20)
 #define TRANSFER_RETRY_AFTER_CAP 3600         /* seconds: a server cannot park a job longer */
-#define TRANSFER_HASH_BUFFER (1024 * 1024)
+#define TRANSFER_HASH_BUFFER (1024 * 1024)        /* one pread of the read-back check */
+#define TRANSFER_VERIFY_CHUNK (4ULL << 20)        /* read back per turn of the event loop: ~3 ms */
 
 struct Transfer {
         Manager *m;
@@ -63,6 +66,22 @@ struct Transfer {
         usec_t started;
 
         EVP_MD_CTX *sha;                   /* running SHA-256 when this request starts at byte 0 */
+
+        /* The check by reading the file back (no running hash): one chunk per turn of the event
+         * loop (transfer_on_verify_step). While it runs the request is over (easy is NULL), the job
+         * is still TRANSFERRING and the file not transferred; transfer_stop/abort end it. */
+        sd_event_source *verify_source;
+        EVP_MD_CTX *verify_sha;
+        uint8_t *verify_buf;
+        uint64_t verify_done;              /* bytes hashed so far */
+        usec_t verify_pause;               /* $DOSVC_VERIFY_PAUSE_MSEC between chunks (tests) */
+        usec_t verify_started;
+        usec_t verify_slowest_step;
+        unsigned verify_steps;
+
+        /* How the request ended, kept for transfer_end() when the check runs after it. */
+        CURLcode result;
+        long result_status;
 
         /* the response being received (reset at every status line: redirects, 1xx) */
         long status;
@@ -95,6 +114,10 @@ static Transfer *transfer_free(Transfer *t) {
         }
         curl_slist_free_all(t->request_headers);
         EVP_MD_CTX_free(t->sha);
+        /* A check in progress stops here: its source goes before anything it points at. */
+        t->verify_source = sd_event_source_disable_unref(t->verify_source);
+        EVP_MD_CTX_free(t->verify_sha);
+        free(t->verify_buf);
         safe_close(t->fd);
         fs_user_done(&t->user);
         free(t->refused_why);
@@ -117,10 +140,27 @@ static void transfer_refuse(Transfer *t, HRESULT hr, BG_ERROR_CONTEXT context, c
         t->refused_why = strdup(why);
 }
 
+/* Someone deleted the temp file (or its folder) under us: the bytes went to an orphan inode. Nothing
+ * on disk is ours any more, so the file starts over. true (and the transfer refused) when so. */
+static bool transfer_temp_gone(Transfer *t) {
+        JobFile *f = t->file;
+        struct stat st;
+
+        if ((fstat(t->fd, &st) >= 0 && st.st_nlink == 0) ||
+            files_temp_is_linked(&t->user, f->temp_path, t->fd) == 0) {
+                /* …or moved away: its folder renamed, or swapped for a symlink (never followed). */
+                transfer_refuse(t, BG_E_LOCAL_FILE_CHANGED, BG_ERROR_CONTEXT_LOCAL_FILE,
+                                "the temporary file was deleted during the transfer");
+                f->bytes_written = f->bytes_durable = 0;
+                (void) store_save_file_progress(t->m->store, f);
+                return true;
+        }
+        return false;
+}
+
 /* fsync the bytes written so far, then record them as durable. */
 static int transfer_checkpoint(Transfer *t) {
         JobFile *f = t->file;
-        struct stat st;
         int r;
 
         if (f->bytes_written == f->bytes_durable)
@@ -130,17 +170,8 @@ static int transfer_checkpoint(Transfer *t) {
                 t->local_errno = -r;
                 return log_error_errno(r, "Failed to fsync '%s': %m", f->temp_path);
         }
-        /* Someone deleted the temp file (or its folder) under us: the bytes went to an orphan inode.
-         * Nothing on disk is ours any more, so the file starts over. */
-        if ((fstat(t->fd, &st) >= 0 && st.st_nlink == 0) ||
-            files_temp_is_linked(&t->user, f->temp_path, t->fd) == 0) {
-                /* …or moved away: its folder renamed, or swapped for a symlink (never followed). */
-                transfer_refuse(t, BG_E_LOCAL_FILE_CHANGED, BG_ERROR_CONTEXT_LOCAL_FILE,
-                                "the temporary file was deleted during the transfer");
-                f->bytes_written = f->bytes_durable = 0;
-                (void) store_save_file_progress(t->m->store, f);
+        if (transfer_temp_gone(t))
                 return -ENOENT;
-        }
         f->bytes_durable = f->bytes_written;
         t->unsynced = 0;
         t->last_checkpoint = now_monotonic_usec();
@@ -398,82 +429,165 @@ static size_t transfer_on_body(char *ptr, size_t size, size_t nmemb, void *userd
         return len;
 }
 
-/* SHA-256 of the first `size` bytes of the temp file, read back. 0 or -errno. */
-static int hash_file(int fd, uint64_t size, uint8_t ret[32]) {
-        _cleanup_free_ uint8_t *buf = malloc(TRANSFER_HASH_BUFFER);
-        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-        uint64_t done = 0;
+/* ---- the SHA-256 check ----
+ * With the running hash (the request covered the file from byte 0) the check is a memcmp. Without
+ * it (the file came in several requests: resumed after a Suspend or a restart, or ranged) the file
+ * is read back through the descriptor we wrote it with (never a path), TRANSFER_VERIFY_CHUNK bytes
+ * per turn of the event loop: a 0-delay timer, re-armed after each chunk, so D-Bus calls and the
+ * other transfers are served in between (a whole 20 GiB file in one go would hold the daemon's only
+ * thread for tens of seconds). A timer, not a defer source: sd-event keeps a defer source pending
+ * from when it was first enabled, so it would always win over I/O of its priority, while a timer
+ * that fires anew each turn queues behind the I/O already waiting. The file stays not transferred
+ * and the job TRANSFERRING until the digest matched; Suspend, Cancel, Complete, pre-emption and
+ * shutdown end the check through transfer_stop/abort (transfer_free drops the timer), and the next
+ * attempt (after a Resume, or a restart after a crash) checks the file again from byte 0. */
+
+/* The bytes on disk hash to `digest`: true when that is the client's SHA-256 (the one set last, even
+ * during the check). On a mismatch the bytes go, and the next attempt starts over. */
+static bool transfer_verify_compare(Transfer *t, const uint8_t digest[32]) {
+        JobFile *f = t->file;
+
+        if (memcmp(digest, f->sha256, 32) == 0)
+                return true;
+        transfer_refuse(t, BG_E_VALIDATION_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE,
+                        "the downloaded file does not match its SHA-256");
+        (void) transfer_truncate_to_zero(t);
+        return false;
+}
+
+static void transfer_end(Transfer *t);
+
+static int transfer_on_verify_step(sd_event_source *s, uint64_t usec, void *userdata) {
+        Transfer *t = userdata;
+        JobFile *f = t->file;
+        uint64_t size = f->bytes_written, budget = TRANSFER_VERIFY_CHUNK;
+        usec_t step_started = now_monotonic_usec();
+        uint8_t digest[32];
         unsigned n = 0;
         int r = 0;
 
-        if (!buf || !ctx) {
-                EVP_MD_CTX_free(ctx);
-                return -ENOMEM;
-        }
-        if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-                r = -EIO;
-        while (r == 0 && done < size) {
-                size_t want = (size_t) MIN((uint64_t) TRANSFER_HASH_BUFFER, size - done);
-                ssize_t got = pread(fd, buf, want, (off_t) done);
+        t->verify_steps++;
+        while (r == 0 && budget > 0 && t->verify_done < size) {
+                size_t want = (size_t) MIN(MIN((uint64_t) TRANSFER_HASH_BUFFER, size - t->verify_done), budget);
+                ssize_t got = pread(t->fd, t->verify_buf, want, (off_t) t->verify_done);
 
                 if (got < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
+                        if (errno != EINTR)
+                                r = -errno;
                 } else if (got == 0)
                         r = -EIO;  /* shorter than we wrote: not our file any more */
-                else if (EVP_DigestUpdate(ctx, buf, (size_t) got) != 1)
+                else if (EVP_DigestUpdate(t->verify_sha, t->verify_buf, (size_t) got) != 1)
                         r = -EIO;
-                else
-                        done += (uint64_t) got;
+                else {
+                        t->verify_done += (uint64_t) got;
+                        budget -= MIN(budget, (uint64_t) got);
+                }
         }
-        if (r == 0 && EVP_DigestFinal_ex(ctx, ret, &n) != 1)
+        t->verify_slowest_step = MAX(t->verify_slowest_step, now_monotonic_usec() - step_started);
+        if (r == 0 && t->verify_done < size) {
+                /* More to read: let the loop serve everyone else first, then go on. */
+                r = sd_event_source_set_time_relative(s, t->verify_pause);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+                if (r >= 0)
+                        return 0;
+        }
+        if (r == 0 && (EVP_DigestFinal_ex(t->verify_sha, digest, &n) != 1 || n != 32))
                 r = -EIO;
-        EVP_MD_CTX_free(ctx);
-        return r;
+
+        if (r < 0) {
+                t->local_errno = -r;
+                log_error_errno(r, "Failed to read '%s' back to check its SHA-256: %m", f->temp_path);
+        } else {
+                bool match = transfer_verify_compare(t, digest);
+
+                log_info("SHA-256 of '%s' checked by reading back %" PRIu64 " bytes in %" PRIu64 " ms (%u steps, "
+                         "slowest %" PRIu64 " ms): %s.", f->temp_path, size,
+                         (uint64_t) ((now_monotonic_usec() - t->verify_started) / 1000), t->verify_steps,
+                         (uint64_t) (t->verify_slowest_step / 1000), match ? "match" : "MISMATCH");
+                /* The check read our descriptor: the file must still be there under its name
+                 * (deleted or moved away meanwhile, it is not the file Complete would deliver). */
+                if (match && !transfer_temp_gone(t))
+                        f->transferred = true;
+        }
+        if (store_save_file_progress(t->m->store, f) < 0)
+                log_warning("Failed to store the end of '%s', continuing.", f->temp_path);
+        /* Frees t and drops s: sd-event keeps a source alive until its callback returns. */
+        transfer_end(t);
+        return 0;
 }
 
-/* The file is complete: check the SHA-256 the client gave, if any. false on a mismatch (the file
- * then starts over, and the job stops with BG_E_VALIDATION_FAILED). */
-static bool transfer_verify(Transfer *t) {
+/* Starts the read-back check (the file is complete, fsync'ed and its offset stored). 0 or -errno;
+ * on failure the caller ends the transfer (transfer_free drops what was set up). */
+static int transfer_verify_start(Transfer *t) {
+        const char *e = getenv("DOSVC_VERIFY_PAUSE_MSEC");   /* TEST ONLY: slows the check down */
+        int r;
+
+        t->verify_sha = EVP_MD_CTX_new();
+        t->verify_buf = malloc(TRANSFER_HASH_BUFFER);
+        if (!t->verify_sha || !t->verify_buf)
+                return -ENOMEM;
+        if (EVP_DigestInit_ex(t->verify_sha, EVP_sha256(), NULL) != 1)
+                return -EIO;
+        if (e && e[0]) {
+                char *end;
+                unsigned long long ms;
+
+                errno = 0;
+                ms = strtoull(e, &end, 10);
+                if (errno == 0 && *end == '\0')
+                        t->verify_pause = (usec_t) MIN(ms, 10000ULL) * 1000;
+        }
+        t->verify_done = 0;
+        t->verify_steps = 0;
+        t->verify_slowest_step = 0;
+        t->verify_started = now_monotonic_usec();
+        (void) posix_fadvise(t->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        r = sd_event_add_time_relative(t->m->event, &t->verify_source, CLOCK_MONOTONIC, t->verify_pause, 1,
+                                       transfer_on_verify_step, t);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_description(t->verify_source, "sha256-check");
+        log_debug("Checking the SHA-256 of '%s' by reading back %" PRIu64 " bytes.", t->file->temp_path,
+                  t->file->bytes_written);
+        return 0;
+}
+
+/* The file is complete: check the SHA-256 the client gave, if any. VERIFY_OK when there is none or it
+ * matched; VERIFY_FAILED on a mismatch or a local error (set on t); VERIFY_STARTED when the file is
+ * being read back: transfer_on_verify_step() ends the transfer. */
+typedef enum VerifyResult {
+        VERIFY_OK,
+        VERIFY_FAILED,
+        VERIFY_STARTED,
+} VerifyResult;
+
+static VerifyResult transfer_verify(Transfer *t) {
         JobFile *f = t->file;
         uint8_t digest[32];
         unsigned n = 0;
         int r;
 
         if (!f->has_sha256)
-                return true;
+                return VERIFY_OK;
         if (t->sha && EVP_DigestFinal_ex(t->sha, digest, &n) == 1 && n == 32)
-                r = 0;
-        else
-                r = hash_file(t->fd, f->bytes_written, digest);   /* the very file we wrote, never a path */
+                return transfer_verify_compare(t, digest) ? VERIFY_OK : VERIFY_FAILED;
+        r = transfer_verify_start(t);
         if (r < 0) {
+                log_error_errno(r, "Failed to start checking the SHA-256 of '%s': %m", f->temp_path);
                 t->local_errno = -r;
-                return false;
+                return VERIFY_FAILED;
         }
-        if (memcmp(digest, f->sha256, 32) == 0)
-                return true;
-
-        transfer_refuse(t, BG_E_VALIDATION_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE,
-                        "the downloaded file does not match its SHA-256");
-        /* The bytes are not the file we were asked for: they go, and the next attempt starts over. */
-        (void) transfer_truncate_to_zero(t);
-        return false;
+        return VERIFY_STARTED;
 }
 
 static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *userdata) {
         Transfer *t = userdata;
         Manager *m = t->m;
         JobFile *f = t->file;
-        TransferOutcome o = {
-                .hresult = S_OK,
-                .context = BG_ERROR_CONTEXT_NONE,
-                .retry_after = UINT64_MAX,
-                .protocol = strncasecmp(f->remote_url, "https:", 6) == 0 ? "https" : "http",
-        };
-        char description[512] = "";
         long status = 0;
         bool request_complete = false;
+        bool checking = false;
 
         (void) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 
@@ -514,6 +628,12 @@ static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *use
         if (t->headers_len > 0)
                 (void) set_string(&f->http_response_headers, t->headers);
 
+        /* The request is over: the connection goes now, also when the file is checked after it. */
+        t->result = result;
+        t->result_status = status;
+        t->easy = NULL;  /* already removed from the multi by curl-glue */
+        curl_easy_cleanup(easy);
+
         if (result == CURLE_OK && status < 400 && request_complete) {
                 if (transfer_checkpoint(t) >= 0) {
                         size_t index;
@@ -525,13 +645,34 @@ static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *use
                                           &remote_offset, &left) == -ENOENT) {
                                 if (!t->ranged)
                                         f->bytes_total = f->bytes_written;
-                                if (transfer_verify(t))
+                                VerifyResult v = transfer_verify(t);
+
+                                if (v == VERIFY_OK)
                                         f->transferred = true;
+                                checking = v == VERIFY_STARTED;
                         }
                 }
                 if (store_save_file_progress(m->store, f) < 0)
                         log_warning("Failed to store the end of '%s', continuing.", f->temp_path);
         }
+        if (checking)
+                return;  /* the file is being read back: transfer_on_verify_step() ends the transfer */
+        transfer_end(t);
+}
+
+/* The request, and the check after it if one ran, are over: report to the job layer and free t. */
+static void transfer_end(Transfer *t) {
+        Manager *m = t->m;
+        JobFile *f = t->file;
+        CURLcode result = t->result;
+        long status = t->result_status;
+        TransferOutcome o = {
+                .hresult = S_OK,
+                .context = BG_ERROR_CONTEXT_NONE,
+                .retry_after = UINT64_MAX,
+                .protocol = strncasecmp(f->remote_url, "https:", 6) == 0 ? "https" : "http",
+        };
+        char description[512] = "";
 
         if (t->restart && t->local_errno == 0) {
                 o.restart = true;
@@ -579,8 +720,6 @@ static void transfer_on_done(CurlGlue *g, CURL *easy, CURLcode result, void *use
 
         log_debug("Request for '%s' ended: curl %d, HTTP %ld, HRESULT 0x%08X%s", f->remote_url, (int) result, status,
                   (unsigned) o.hresult, o.restart ? ", starting over" : "");
-        t->easy = NULL;  /* already removed from the multi by curl-glue */
-        curl_easy_cleanup(easy);
         (void) store_save_file_progress(m->store, f);
         transfer_free(t);
         transfer_finished(m, f, &o);
@@ -778,6 +917,19 @@ int transfer_start(Manager *m, JobFile *f, Transfer **ret) {
         };
 
         r = transfer_plan(t);
+        if (r == -ENOENT && f->has_sha256) {
+                /* Every range is on disk but the file was never found good: a Suspend, pre-emption,
+                 * shutdown or crash came after its last byte and before its check ended. Check it
+                 * now, without a request; never take it unchecked. */
+                t->ranged = true;
+                r = transfer_verify_start(t);
+                if (r < 0)
+                        goto fail;
+                f->job->transfer = t;
+                if (ret)
+                        *ret = t;
+                return 0;
+        }
         if (r < 0)
                 goto fail;
 

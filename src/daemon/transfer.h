@@ -1,19 +1,24 @@
 /* transfer.h: the download of one file of one job into its temp file.
  *
- * A Transfer is a small state machine (STARTING → RECEIVING → DONE/FAILED): it opens the temp file,
- * asks for the bytes not yet on disk (a Range request from the stored offset), checks the answer
- * before a byte is written, writes, and checkpoints: fsync the temp file, then store the offset —
- * never the other way round. When it ends it reports to the job layer through transfer_done(), which
- * moves the job on (next file, TRANSFERRED, ERROR). */
+ * A Transfer is a small state machine (STARTING → RECEIVING → [CHECKING] → DONE/FAILED): it opens the
+ * temp file, asks for the bytes not yet on disk (a Range request from the stored offset), checks the
+ * answer before a byte is written, writes, and checkpoints: fsync the temp file, then store the
+ * offset — never the other way round. CHECKING reads a complete file back for its SHA-256, a chunk
+ * per turn of the event loop, when the hash could not be computed while writing; the job stays
+ * TRANSFERRING and the file not transferred until it matched. When it ends it reports to the job
+ * layer through transfer_finished(), which moves the job on (next file, TRANSFERRED, ERROR). */
 #pragma once
 
 #include "manager.h"
 
 typedef struct Transfer Transfer;
 
-/* Start downloading `f` (the job's next file). The job must be TRANSFERRING. */
+/* Start downloading `f` (the job's next file). The job must be TRANSFERRING. A ranged file with a
+ * SHA-256 whose every range is already on disk (never checked: stopped after its last byte) gets no
+ * request, only the check; without a SHA-256 that case is -ENOENT (the caller marks it transferred). */
 int transfer_start(Manager *m, JobFile *f, Transfer **ret);
-/* Stop now: checkpoint what is on disk (fsync + offset), drop the connection. No callback. */
+/* Stop now: checkpoint what is on disk (fsync + offset), drop the connection, or the SHA-256 check
+ * in progress (the next attempt checks the file again). No callback. */
 Transfer *transfer_stop(Transfer *t);
 /* Stop now and throw the temp file's contents away (Cancel, Complete of an unfinished file). */
 Transfer *transfer_abort(Transfer *t);

@@ -11,13 +11,18 @@
  *     restarting it, NoProgressTimeout 0), 49 (403 context), 52–55, 62–69, 71–73, 86 (wall clock,
  *     under libfaketime);
  *   - retry timing: MinimumRetryDelay, Retry-After (seconds and date), Resume retries at once,
- *     MinimumRetryDelay > NoProgressTimeout, https → http redirects and SecurityFlags 0x800.
+ *     MinimumRetryDelay > NoProgressTimeout, https → http redirects and SecurityFlags 0x800;
+ *   - the SHA-256 check of a resumed or ranged file, read back a chunk per turn of the daemon's loop
+ *     (test_sha256_*, served by nginx): a second client is answered during the check of a 512 MiB file
+ *     (the latencies are printed), a mismatch, and Cancel, Suspend, SIGTERM, kill -9 and deleting the
+ *     temp file in the middle of a check (a daemon slowed by DOSVC_VERIFY_PAUSE_MSEC).
  * Covered in test-api.c and not repeated: 46–48, 50, 51, 61, 70 (and 52 against nginx).
  *
  * The daemon runs with DOSVC_RETRY_DELAY_CAP_SEC=1 (a transient error is retried after ≤ 1 s) and
  * DOSVC_STALL_TIMEOUT_SEC=3 (a silent connection is cut after 3 s); tests that need other settings
- * restart it (use_daemon()) and come last. Files are small (≤ 1 MiB) and every wait is bounded, so
- * the program takes about 90 s. test_every_scenario_has_a_test fails when a scenario file has no test.
+ * restart it (use_daemon(), use_slow_check_daemon()) and come last. Files are small (≤ 1 MiB; the
+ * SHA-256 tests: 8–40 MiB, and one of 512 MiB) and every wait is bounded, so the program takes about
+ * 100 s. test_every_scenario_has_a_test fails when a scenario file has no test.
  *
  * Tests marked "DAEMON BUG" check what the spec says where the daemon does otherwise; they call
  * h_known_bug(), so they report "not ok … # TODO" (an expected failure) until the daemon is fixed,
@@ -1023,6 +1028,487 @@ static void test_resume_wrong_content_range_refused_then_fixed(void) {
         H_ASSERT_EQ_U64(h_faultd_log_count(plain, 0, NULL), 1);
 }
 
+/* ==== SHA-256 checked by reading the file back (docs/decisions.md "Integrity") ====
+ * A file that came in several requests has no running hash: the daemon reads it back, a chunk per
+ * turn of its event loop, and must keep answering everyone meanwhile. Each test's file has a size of
+ * its own, so the daemon's log line "SHA-256 of '…' checked by reading back <size> bytes …" names it.
+ * The first request goes through nginx's /slow/ and is suspended after 1 MiB (so the running hash is
+ * gone); the file is then pointed at the fast location (the same file, the same ETag) and resumed. */
+
+#define HR_VALIDATION_FAILED ((HRESULT) 0x80200053u)  /* BG_E_VALIDATION_FAILED */
+#define MIB (1024u * 1024u)
+#define CHECK_BIG_MIB 512u                           /* test_sha256_read_back_*: the file */
+#define CHECK_PAUSE_MS 100u                          /* $DOSVC_VERIFY_PAUSE_MSEC of the slowed daemon */
+#define CHECK_SMALL (40ull * MIB)                    /* 10 chunks: ≥ 1 s of checking when slowed */
+
+typedef struct Hashed {
+        IBackgroundCopyJob *job;
+        char *name, *src, *dest, *local;
+        uint64_t size;
+} Hashed;
+
+static void set_integrity_info(IBackgroundCopyJob *job, const char *info) {
+        IDeliveryOptimizationFile2 *f2 = NULL;
+        VARIANT v;
+
+        H_ASSERT_OK(IBackgroundCopyFile_QueryInterface(first_file(job), &IID_IDeliveryOptimizationFile2, (void **) &f2));
+        h_track(f2);
+        VariantInit(&v);
+        V_VT(&v) = VT_BSTR;
+        V_BSTR(&v) = (BSTR) info;   /* borrowed */
+        H_ASSERT_OK(IDeliveryOptimizationFile2_SetProperty(f2, DOFilePropertyId_IntegrityCheckInfo, &v));
+}
+
+/* A job with one file of `size` bytes from nginx's /slow/, with the file's SHA-256 (or `sha_hex`). */
+static Hashed hashed_new(const char *tag, uint64_t size, const char *sha_hex) {
+        Hashed d = { .name = h_strdupf("%s.bin", tag), .size = size };
+        char hex[65];
+
+        d.src = h_make_file(d.name, size);
+        d.dest = h_dest_dir(tag);
+        d.local = h_strdupf("%s/%s", d.dest, d.name);
+        d.job = h_create_job(tag, NULL);
+        h_add_file(d.job, h_url("/slow/%s", d.name), d.local);
+        if (!sha_hex) {
+                h_sha256_file(d.src, hex);
+                sha_hex = hex;
+        }
+        set_integrity_info(d.job, sha_hex);
+        return d;
+}
+
+/* The first request ends after ≥ 1 MiB (Suspend), the file moves to the fast location: the Resume
+ * that follows asks for the rest with a Range, so the file is checked by reading it back. */
+static void hashed_first_part_then_fast(const Hashed *d) {
+        BG_JOB_PROGRESS p;
+
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d->job));
+        (void) h_wait_bytes(d->job, MIB, T_MS);
+        H_ASSERT_OK(IBackgroundCopyJob_Suspend(d->job));
+        H_ASSERT_EQ_U64(h_state(d->job), BG_JOB_STATE_SUSPENDED);
+        p = h_progress(d->job);
+        H_ASSERT_MSG(p.BytesTransferred > 0 && p.BytesTransferred < d->size,
+                     "the slow request was not stopped half way (%llu of %llu bytes)",
+                     (unsigned long long) p.BytesTransferred, (unsigned long long) d->size);
+        H_ASSERT_OK(IBackgroundCopyFile2_SetRemoteName(file2_of(first_file(d->job)), h_url("/%s", d->name)));
+}
+
+/* Lines of the daemon's log (all its runs) holding both `a` and `b` (b may be NULL). */
+static unsigned daemon_log_count(const char *a, const char *b) {
+        char *path = h_strdupf("%s/dosvc/dosvc.log", h_state_dir()), line[4096];
+        unsigned n = 0;
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return 0;
+        while (fgets(line, sizeof line, f))
+                if (strstr(line, a) && (!b || strstr(line, b))) {
+                        n++;
+                        line[strcspn(line, "\n")] = '\0';
+                        h_note("daemon: %s", line);
+                }
+        fclose(f);
+        return n;
+}
+
+/* How many times the daemon finished reading back a file of `size` bytes, with `outcome` ("match",
+ * "MISMATCH"). */
+static unsigned checks_done(uint64_t size, const char *outcome) {
+        return daemon_log_count(h_strdupf("checked by reading back %llu bytes", (unsigned long long) size),
+                                h_strdupf(": %s.", outcome));
+}
+
+/* A second client: a connection of its own to the daemon (sd-bus), asking the job's State. */
+static sd_bus *other_client(void) {
+        sd_bus *bus = NULL;
+        int r = sd_bus_new(&bus);
+
+        if (r >= 0)
+                r = sd_bus_set_address(bus, h_strdupf("unix:path=%s/dosvc/bus", h_runtime_dir()));
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0) {
+                sd_bus_unref(bus);
+                H_FAIL("cannot connect to the daemon's bus: %s", strerror(-r));
+        }
+        return bus;
+}
+
+static void other_client_close(void *bus) {
+        sd_bus_flush_close_unref(bus);
+}
+
+/* What a watch of a job through its check saw. "In the check": the job TRANSFERRING with every byte
+ * of its file on disk and the file not yet transferred, i.e. the daemon reading it back. "The end":
+ * from the first look that found every byte on disk (or the job TRANSFERRED) on: the last fsync, the
+ * check and the move to TRANSFERRED; a call that waited for all of it in one go also ends there. */
+typedef struct CheckSeen {
+        BG_JOB_STATE last;
+        bool reached;
+        unsigned rounds;                  /* rounds of three calls answered */
+        unsigned rounds_in_check;         /* … that saw the check */
+        uint64_t max_ms;                  /* the slowest call */
+        uint64_t max_in_check_ms;         /* … of the rounds asked while the check ran */
+        uint64_t max_end_ms;              /* … of the end */
+        uint64_t check_first_ms, check_last_ms; /* since the watch started; UINT64_MAX: never seen */
+        uint64_t ms;
+} CheckSeen;
+
+/* Every 10 ms a round of three calls, each timed: State on the other client's connection (sd-bus),
+ * GetState and GetProgress through libdosvc. Ends when the job is in `want` (or, with stop_in_check,
+ * as soon as it is in the check), rests elsewhere, or after timeout_ms. */
+static CheckSeen watch_check(IBackgroundCopyJob *job, sd_bus *other, BG_JOB_STATE want, bool stop_in_check,
+                             unsigned timeout_ms) {
+        char *path = job_object_path(job);
+        uint64_t t0 = h_now_ms(), deadline = t0 + timeout_ms;
+        CheckSeen s = { .last = (BG_JOB_STATE) -1, .check_first_ms = UINT64_MAX, .check_last_ms = UINT64_MAX };
+        bool was_in_check = false, in_end = false;
+
+        for (;;) {
+                sd_bus_error error = SD_BUS_ERROR_NULL;
+                uint32_t state = 0;
+                uint64_t a = h_now_ms(), b, c, d, slowest;
+                BG_JOB_PROGRESS p;
+                BG_JOB_STATE st;
+                bool in_check;
+                int r;
+
+                r = sd_bus_get_property_trivial(other, NULL, path, "org.dosvc1.Job", "State", &error, 'u', &state);
+                b = h_now_ms();
+                if (r < 0) {
+                        h_note("State on the other connection: %s", error.message ?: strerror(-r));
+                        sd_bus_error_free(&error);
+                        H_FAIL("the other client's call failed after %llu ms", (unsigned long long) (b - a));
+                }
+                st = h_state(job);
+                c = h_now_ms();
+                p = h_progress(job);
+                d = h_now_ms();
+                slowest = b - a;
+                slowest = c - b > slowest ? c - b : slowest;
+                slowest = d - c > slowest ? d - c : slowest;
+
+                in_check = st == BG_JOB_STATE_TRANSFERRING && p.FilesTransferred == 0 && p.BytesTotal != BG_SIZE_UNKNOWN &&
+                           p.BytesTotal > 0 && p.BytesTransferred == p.BytesTotal;
+                s.rounds++;
+                s.max_ms = slowest > s.max_ms ? slowest : s.max_ms;
+                if (in_check)
+                        s.rounds_in_check++;
+                /* Asked while the check ran: the round before saw it. (The round that first sees it
+                 * may have waited for the last fsync before the check: that counts at the end.) */
+                if (was_in_check)
+                        s.max_in_check_ms = slowest > s.max_in_check_ms ? slowest : s.max_in_check_ms;
+                if (in_check || st == BG_JOB_STATE_TRANSFERRED || state == BG_JOB_STATE_TRANSFERRED ||
+                    (p.BytesTotal != BG_SIZE_UNKNOWN && p.BytesTotal > 0 && p.BytesTransferred == p.BytesTotal))
+                        in_end = true;
+                if (in_end)
+                        s.max_end_ms = slowest > s.max_end_ms ? slowest : s.max_end_ms;
+                if (in_check) {
+                        if (s.check_first_ms == UINT64_MAX)
+                                s.check_first_ms = a - t0;
+                        s.check_last_ms = d - t0;
+                }
+                was_in_check = in_check;
+                s.last = st;
+                if (st == want || (stop_in_check && in_check)) {
+                        s.reached = true;
+                        break;
+                }
+                if ((st != want && state_is_resting(st)) || h_now_ms() >= deadline)
+                        break;
+                h_sleep_ms(10);
+        }
+        s.ms = h_now_ms() - t0;
+        return s;
+}
+
+static void note_check(const char *what, const CheckSeen *s) {
+        h_note("%s: %u rounds of calls in %.1f s, slowest call %llu ms; at the end (last fsync, check, TRANSFERRED) "
+               "slowest %llu ms; %u rounds saw the file checked (from %lld to %lld ms), slowest call asked during the check "
+               "%llu ms",
+               what, s->rounds, (double) s->ms / 1000.0, (unsigned long long) s->max_ms,
+               (unsigned long long) s->max_end_ms, s->rounds_in_check,
+               s->check_first_ms == UINT64_MAX ? -1LL : (long long) s->check_first_ms,
+               s->check_last_ms == UINT64_MAX ? -1LL : (long long) s->check_last_ms,
+               (unsigned long long) s->max_in_check_ms);
+}
+
+/* The job in the check, for a test to act in it: fails when it is not seen in time. */
+static void wait_in_check(IBackgroundCopyJob *job, sd_bus *other) {
+        CheckSeen s = watch_check(job, other, (BG_JOB_STATE) -1, true, T_MS);
+
+        if (!s.reached) {
+                note_check("waiting for the check", &s);
+                h_dump_job(job);
+                h_daemon_log_tail(12);
+                H_FAIL("the job was never seen in its SHA-256 check (last state %s)", h_state_name(s.last));
+        }
+}
+
+/* The daemon with a pause of CHECK_PAUSE_MS between the chunks of a check (DOSVC_VERIFY_PAUSE_MSEC),
+ * so that a test can act in the middle of one; a plain daemon again after the test. */
+static void plain_check_daemon(void *unused) {
+        (void) unused;
+        (void) unsetenv("DOSVC_VERIFY_PAUSE_MSEC");
+        if (!h_daemon_stop(SIGTERM))
+                h_note("the slowed daemon would not stop");
+}
+
+static void use_slow_check_daemon(void) {
+        if (h_system_mode())
+                h_skip("needs a daemon of this test's own (DOSVC_VERIFY_PAUSE_MSEC)");
+        h_at_test_end(plain_check_daemon, NULL);
+        H_ASSERT_MSG(h_daemon_stop(SIGTERM), "the daemon would not stop");
+        H_ASSERT(setenv("DOSVC_VERIFY_PAUSE_MSEC", h_strdupf("%u", CHECK_PAUSE_MS), 1) == 0);
+}
+
+/* A resumed file of CHECK_BIG_MIB MiB with its SHA-256 is read back while a second client asks the
+ * job's State every 10 ms: the daemon must answer it during the check (the read-back goes a chunk per
+ * turn of its loop), and the file must end TRANSFERRED and identical. Prints the latencies; asserts
+ * only what cannot flake: several calls answered during the check, none slower than 2 s.
+ * $DOSVC_TEST_CHECK_MIB changes the size (for measuring by hand). */
+static void test_sha256_read_back_in_chunks_daemon_keeps_answering(void) {
+        const char *mib_env = getenv("DOSVC_TEST_CHECK_MIB");
+        uint64_t mib = mib_env && atoi(mib_env) > 1 ? (uint64_t) atoi(mib_env) : CHECK_BIG_MIB;
+        Hashed d = hashed_new("check-big", mib * MIB + 1, NULL);
+        sd_bus *other;
+        CheckSeen s;
+
+        hashed_first_part_then_fast(&d);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        s = watch_check(d.job, other, BG_JOB_STATE_TRANSFERRED, false, 300000);
+        note_check(h_strdupf("%llu MiB, resumed", (unsigned long long) mib), &s);
+        if (!s.reached) {
+                h_dump_job(d.job);
+                h_daemon_log_tail(12);
+                H_FAIL("the job did not reach TRANSFERRED (last state %s)", h_state_name(s.last));
+        }
+        H_ASSERT_MSG(checks_done(d.size, "match") == 1, "the daemon's log does not show the file read back once");
+        H_ASSERT_MSG(s.rounds_in_check >= 3,
+                     "only %u rounds of calls answered while the file was checked: the check holds the daemon's loop",
+                     s.rounds_in_check);
+        H_ASSERT_MSG(s.max_in_check_ms < 2000, "a call waited %llu ms during the check",
+                     (unsigned long long) s.max_in_check_ms);
+        complete_and_compare(d.job, d.local, d.src);
+}
+
+/* The wrong SHA-256 on a resumed file: read back, BG_E_VALIDATION_FAILED (REMOTE_FILE), the bytes
+ * are dropped, no file under the destination name. */
+static void test_sha256_mismatch_after_resume_is_validation_failed(void) {
+        Hashed d = hashed_new("check-mismatch", 8ull * MIB + 2,
+                              "sha256:0000000000000000000000000000000000000000000000000000000000000000");
+        Seen s;
+
+        hashed_first_part_then_fast(&d);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        s = watch(d.job, BG_JOB_STATE_ERROR, T_MS);
+        EXPECT_REACHED(d.job, &s, BG_JOB_STATE_ERROR);
+        EXPECT_ERROR(d.job, HR_VALIDATION_FAILED, CTX_REMOTE);
+        H_ASSERT_EQ_U64(checks_done(d.size, "MISMATCH"), 1);
+        H_ASSERT_EQ_U64(h_progress(d.job).BytesTransferred, 0);
+        H_ASSERT_EQ_U64(h_progress(d.job).FilesTransferred, 0);
+        H_ASSERT_OK(IBackgroundCopyJob_Cancel(d.job));
+        H_ASSERT(!h_file_exists(d.local));
+        H_ASSERT_EQ_U64(h_count_temp_files(d.dest), 0);
+}
+
+/* Cancel while the file is read back: S_OK at once, CANCELLED, the temp file gone, and the daemon
+ * lives on (the check's timer and hash went with the transfer: an ASan daemon would abort on a use
+ * after free, and the harness fails on its report). */
+static void test_sha256_cancel_during_check(void) {
+        Hashed d;
+        sd_bus *other;
+        pid_t pid;
+
+        use_slow_check_daemon();
+        d = hashed_new("check-cancel", CHECK_SMALL + 3, NULL);
+        hashed_first_part_then_fast(&d);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+        pid = h_daemon_pid();
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        wait_in_check(d.job, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Cancel(d.job));
+        H_ASSERT_EQ_U64(h_state(d.job), BG_JOB_STATE_CANCELLED);
+        H_ASSERT_EQ_U64(h_count_temp_files(d.dest), 0);
+        h_sleep_ms(5 * CHECK_PAUSE_MS);   /* when the next chunk would have been read */
+        H_ASSERT_MSG(h_pid_alive(pid) && h_daemon_pid() == pid, "the daemon did not survive the Cancel");
+        H_ASSERT_EQ_U64(h_state(d.job), BG_JOB_STATE_CANCELLED);
+        H_ASSERT_EQ_U64(checks_done(d.size, "match") + checks_done(d.size, "MISMATCH"), 0);
+        H_ASSERT(!h_file_exists(d.local));
+        H_ASSERT_EQ_U64(h_count_temp_files(d.dest), 0);
+}
+
+/* Suspend while the file is read back: SUSPENDED, and it stays so (the check stopped; the file is not
+ * transferred behind the client's back). Resume checks the file again, from its first byte: nginx
+ * answers the resume of a whole file with 416, and the daemon reads it back once more. */
+static void test_sha256_suspend_during_check_then_resume_checks_again(void) {
+        Hashed d;
+        sd_bus *other;
+        char *range;
+
+        use_slow_check_daemon();
+        d = hashed_new("check-suspend", CHECK_SMALL + 4, NULL);
+        range = h_strdupf("bytes=%llu-", (unsigned long long) d.size);
+        hashed_first_part_then_fast(&d);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        wait_in_check(d.job, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Suspend(d.job));
+        H_ASSERT_EQ_U64(h_state(d.job), BG_JOB_STATE_SUSPENDED);
+        h_sleep_ms(5 * CHECK_PAUSE_MS);
+        H_ASSERT_EQ_U64(h_state(d.job), BG_JOB_STATE_SUSPENDED);
+        H_ASSERT_EQ_U64(h_progress(d.job).FilesTransferred, 0);
+        H_ASSERT_EQ_U64(h_progress(d.job).BytesTransferred, d.size);
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 0);
+
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        {
+                CheckSeen s = watch_check(d.job, other, BG_JOB_STATE_TRANSFERRED, false, T_MS);
+
+                note_check("resumed after a Suspend in the check", &s);
+                H_ASSERT_MSG(s.reached, "the job did not reach TRANSFERRED (last state %s)", h_state_name(s.last));
+                H_ASSERT_MSG(s.check_first_ms != UINT64_MAX, "the file was not checked again after the Resume");
+        }
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 1);
+        H_ASSERT_EQ_U64(h_access_log_count(h_strdupf("/%s", d.name), 416, range), 1);
+        complete_and_compare(d.job, d.local, d.src);
+}
+
+/* The daemon stopped by `sig` while the file is read back (SIGTERM: an orderly shutdown that drops the
+ * check; SIGKILL: a crash in it): the restarted daemon queues the job again and checks the file again;
+ * it is never TRANSFERRED before that check ends (≥ 1 s with the slowed daemon). */
+static void restart_during_check(const char *tag, uint64_t size, int sig) {
+        Hashed d;
+        sd_bus *other;
+        BG_JOB_STATE first;
+
+        use_slow_check_daemon();
+        d = hashed_new(tag, size, NULL);
+        hashed_first_part_then_fast(&d);
+        other = other_client();
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        wait_in_check(d.job, other);
+        sd_bus_flush_close_unref(other);
+        h_daemon_kill_and_wait(sig);
+
+        first = h_state(d.job);   /* starts the daemon again */
+        H_ASSERT_MSG(first != BG_JOB_STATE_TRANSFERRED, "after the restart the file is transferred unchecked");
+        H_ASSERT_EQ_U64(h_progress(d.job).FilesTransferred, 0);
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 0);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+        {
+                CheckSeen s = watch_check(d.job, other, BG_JOB_STATE_TRANSFERRED, false, T_MS);
+
+                note_check(h_strdupf("after %s in the check (first state %s)", strsignal(sig), h_state_name(first)),
+                           &s);
+                H_ASSERT_MSG(s.reached, "the job did not reach TRANSFERRED (last state %s)", h_state_name(s.last));
+        }
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 1);
+        complete_and_compare(d.job, d.local, d.src);
+}
+
+static void test_sha256_sigterm_during_check_checks_again_after_restart(void) {
+        restart_during_check("check-sigterm", CHECK_SMALL + 5, SIGTERM);
+}
+
+static void test_sha256_kill9_during_check_checks_again_after_restart(void) {
+        restart_during_check("check-kill9", CHECK_SMALL + 7, SIGKILL);
+}
+
+/* The temp file deleted while it is read back: the check read the descriptor, but the file is no
+ * longer there to deliver, so it is not transferred: ERROR BG_E_LOCAL_FILE_CHANGED (LOCAL_FILE), the
+ * bytes count as gone, and a Resume starts over (a request without Range) and completes. */
+static void test_sha256_temp_file_deleted_during_check(void) {
+        Hashed d;
+        sd_bus *other;
+        char *temp = NULL;
+        struct dirent *de;
+        DIR *dir;
+        Seen s;
+
+        use_slow_check_daemon();
+        d = hashed_new("check-unlinked", CHECK_SMALL + 8, NULL);
+        hashed_first_part_then_fast(&d);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        wait_in_check(d.job, other);
+        dir = opendir(d.dest);
+        H_ASSERT_MSG(dir, "opendir %s: %m", d.dest);
+        while ((de = readdir(dir)))
+                if (strncmp(de->d_name, ".dosvc-", 7) == 0)
+                        temp = h_strdupf("%s/%s", d.dest, de->d_name);
+        (void) closedir(dir);
+        H_ASSERT_MSG(temp, "no temp file in %s during the check", d.dest);
+        H_ASSERT_MSG(unlink(temp) == 0, "unlink %s: %m", temp);
+
+        s = watch(d.job, BG_JOB_STATE_ERROR, T_MS);
+        EXPECT_REACHED(d.job, &s, BG_JOB_STATE_ERROR);
+        EXPECT_ERROR(d.job, BG_E_LOCAL_FILE_CHANGED, BG_ERROR_CONTEXT_LOCAL_FILE);
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 1);   /* it matched, and still does not count */
+        H_ASSERT_EQ_U64(h_progress(d.job).FilesTransferred, 0);
+        H_ASSERT_EQ_U64(h_progress(d.job).BytesTransferred, 0);
+        H_ASSERT(!h_file_exists(d.local));
+
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        s = watch(d.job, BG_JOB_STATE_TRANSFERRED, T_MS);
+        EXPECT_REACHED(d.job, &s, BG_JOB_STATE_TRANSFERRED);
+        H_ASSERT_EQ_U64(h_access_log_count(h_strdupf("/%s", d.name), 200, "-"), 1);   /* started over */
+        complete_and_compare(d.job, d.local, d.src);
+}
+
+/* A ranged file (two ranges back to back: the whole file) with its SHA-256, suspended while its last
+ * range is read back: every range is on disk, so the Resume sends no request at all and only checks
+ * the file (it is never taken unchecked). */
+static void test_sha256_ranged_suspend_during_check_checks_without_request(void) {
+        static const BG_FILE_RANGE r[] = { { 0, MIB }, { MIB, BG_LENGTH_TO_EOF } };
+        const char *tag = "check-ranged";
+        Hashed d = { .name = h_strdupf("%s.bin", tag), .size = CHECK_SMALL + 6 };
+        char *uri, hex[65];
+        unsigned requests;
+        sd_bus *other;
+
+        use_slow_check_daemon();
+        d.src = h_make_file(d.name, d.size);
+        d.dest = h_dest_dir(tag);
+        d.local = h_strdupf("%s/%s", d.dest, d.name);
+        uri = h_strdupf("/%s", d.name);
+        d.job = h_create_job(tag, NULL);
+        H_ASSERT_OK(IDeliveryOptimizationJob_AddFileWithRanges(dojob_of(d.job), tag, h_url("%s", uri), d.local,
+                                                               H_ELEMENTSOF(r), (BG_FILE_RANGE *) r,
+                                                               DO_UNKNOWN_FILE_SIZE));
+        h_sha256_file(d.src, hex);
+        set_integrity_info(d.job, hex);
+        other = other_client();
+        h_at_test_end(other_client_close, other);
+
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        wait_in_check(d.job, other);
+        H_ASSERT_OK(IBackgroundCopyJob_Suspend(d.job));
+        requests = h_access_log_count(uri, 0, NULL);
+        H_ASSERT_EQ_U64(requests, 2);
+        h_sleep_ms(5 * CHECK_PAUSE_MS);
+        H_ASSERT_EQ_U64(h_state(d.job), BG_JOB_STATE_SUSPENDED);
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 0);
+
+        H_ASSERT_OK(IBackgroundCopyJob_Resume(d.job));
+        {
+                CheckSeen s = watch_check(d.job, other, BG_JOB_STATE_TRANSFERRED, false, T_MS);
+
+                note_check("ranged, resumed after a Suspend in the check", &s);
+                H_ASSERT_MSG(s.reached, "the job did not reach TRANSFERRED (last state %s)", h_state_name(s.last));
+                H_ASSERT_MSG(s.check_first_ms != UINT64_MAX, "the file was not checked again after the Resume");
+        }
+        H_ASSERT_EQ_U64(checks_done(d.size, "match"), 1);
+        H_ASSERT_EQ_U64(h_access_log_count(uri, 0, NULL), requests);
+        complete_and_compare(d.job, d.local, d.src);
+}
+
 /* ==== 42–45: TRANSIENT_ERROR and the no-progress timeout (state parts) ==== */
 
 /* 42: a transient error (500) gives TRANSIENT_ERROR and the job is retried, again and again,
@@ -1824,6 +2310,8 @@ static const HTest tests[] = {
         H_TEST(test_resume_after_server_file_changed_spliced),
         H_TEST(test_set_remote_name_to_a_changed_copy_starts_over),
         H_TEST(test_resume_wrong_content_range_refused_then_fixed),
+        H_TEST(test_sha256_read_back_in_chunks_daemon_keeps_answering),
+        H_TEST(test_sha256_mismatch_after_resume_is_validation_failed),
         /* behaviours */
         H_TEST(test_b42_transient_error_is_retried_never_error),
         H_TEST(test_b43_no_progress_timeout_moves_to_error),
@@ -1845,6 +2333,12 @@ static const HTest tests[] = {
         H_TEST(test_retry_after_shortens_the_wait),
         H_TEST(test_minimum_retry_delay_over_no_progress_timeout_is_error),
         H_TEST(test_b86_wall_clock_jump_fires_no_timer),
+        H_TEST(test_sha256_cancel_during_check),
+        H_TEST(test_sha256_suspend_during_check_then_resume_checks_again),
+        H_TEST(test_sha256_sigterm_during_check_checks_again_after_restart),
+        H_TEST(test_sha256_kill9_during_check_checks_again_after_restart),
+        H_TEST(test_sha256_temp_file_deleted_during_check),
+        H_TEST(test_sha256_ranged_suspend_during_check_checks_without_request),
 };
 
 int main(int argc, char **argv) {
