@@ -1129,7 +1129,8 @@ static sd_bus *other_client(void) {
                 r = sd_bus_start(bus);
         if (r < 0) {
                 sd_bus_unref(bus);
-                H_FAIL("cannot connect to the daemon's bus: %s", strerror(-r));
+                errno = -r;
+                H_FAIL("cannot connect to the daemon's bus: %m");
         }
         return bus;
 }
@@ -1176,7 +1177,11 @@ static CheckSeen watch_check(IBackgroundCopyJob *job, sd_bus *other, BG_JOB_STAT
                 r = sd_bus_get_property_trivial(other, NULL, path, "org.dosvc1.Job", "State", &error, 'u', &state);
                 b = h_now_ms();
                 if (r < 0) {
-                        h_note("State on the other connection: %s", error.message ?: strerror(-r));
+                        errno = -r;
+                        if (error.message)
+                                h_note("State on the other connection: %s", error.message);
+                        else
+                                h_note("State on the other connection: %m");
                         sd_bus_error_free(&error);
                         H_FAIL("the other client's call failed after %llu ms", (unsigned long long) (b - a));
                 }
@@ -1269,7 +1274,8 @@ static void use_slow_check_daemon(void) {
  * $DOSVC_TEST_CHECK_MIB changes the size (for measuring by hand). */
 static void test_sha256_read_back_in_chunks_daemon_keeps_answering(void) {
         const char *mib_env = getenv("DOSVC_TEST_CHECK_MIB");
-        uint64_t mib = mib_env && atoi(mib_env) > 1 ? (uint64_t) atoi(mib_env) : CHECK_BIG_MIB;
+        unsigned long long mib_given = mib_env ? strtoull(mib_env, NULL, 10) : 0;
+        uint64_t mib = mib_given > 1 && mib_given <= 65536 ? (uint64_t) mib_given : CHECK_BIG_MIB;
         Hashed d = hashed_new("check-big", mib * MIB + 1, NULL);
         sd_bus *other;
         CheckSeen s;
