@@ -91,11 +91,15 @@ ere() {
 }
 
 # The terminal modes the monitor changes are back: canonical input and echo. The marker is typed as
-# ":st''ty" so that only the output line, not the echoed command, ends in ":stty".
+# ":st''ty-N" so that only the output line, not the echoed command, ends in ":stty-N"; N is new for
+# each check, because leaving the monitor's alternate screen shows the previous check's output
+# again, which must not pass for this one's.
+CHECK_N=0
 check_terminal_restored() {
-    t send-keys -t mon "clear; stty -a | tr ' ;' '\n\n' | grep -E -x -- '-?(icanon|echo)' | tr '\n' ' '; echo :st''ty" Enter
-    wait_pane '(icanon|echo) :stty$'
-    pane | grep -E -- '^icanon echo :stty$' >/dev/null || { pane >&2; return 1; }
+    CHECK_N=$((CHECK_N + 1))
+    t send-keys -t mon "clear; stty -a | tr ' ;' '\n\n' | grep -E -x -- '-?(icanon|echo)' | tr '\n' ' '; echo :st''ty-$CHECK_N" Enter
+    wait_pane "(icanon|echo) :stty-$CHECK_N\$"
+    pane | grep -E -- "^icanon echo :stty-$CHECK_N\$" >/dev/null || { pane >&2; return 1; }
 }
 
 # Two jobs for the table (this also starts the service, outside tmux).
