@@ -291,7 +291,11 @@ static const Verb verbs[] = {
                 "      Set how the job reaches servers: preconfig (the system's settings, the default),\n"
                 "      no_proxy, autodetect, or override with PROXY_LIST (e.g. http://proxy:3128) and an\n"
                 "      optional BYPASS_LIST (hosts reached directly; NULL for none). Only override takes\n"
-                "      the lists.\n",
+                "      the lists. PROXY_LIST entries are separated by spaces or ';', each\n"
+                "      [http=|https=][PROTO://]HOST[:PORT] with PROTO http, https, socks4, socks4a, socks5\n"
+                "      or socks5h (e.g. \"http=proxy:8080 https=proxy:8443\"); an entry with http= or\n"
+                "      https= serves only URLs of that scheme. Anything else (a path, user:password@,\n"
+                "      another scheme) is refused with BG_E_INVALID_PROXY_INFO.\n",
         },
         {
                 "setremotename", GROUP_CHANGE, 3, 3, 0, verb_setremotename, "JOB INDEX URL",
