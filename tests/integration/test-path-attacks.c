@@ -451,34 +451,28 @@ static void test_system__no_daemon_of_our_own(void) {
 
 /* ---- the same attacks as a fresh non-root user, and against the system service ---- */
 
+/* Every attack, in the order each run makes them: one list for the three runs, so that an attack
+ * added here runs as root, as a fresh user and against the system service alike. */
+#define ATTACK_TESTS                                                                    \
+        H_TEST(test_attack__folder_symlink_swapped_before_resume),                      \
+        H_TEST(test_attack__folder_symlink_swapped_during_transfer),                    \
+        H_TEST(test_attack__temp_name_symlink_then_cancel),                             \
+        H_TEST(test_attack__temp_name_hard_link),                                       \
+        H_TEST(test_attack__temp_name_fifo_and_device),                                 \
+        H_TEST(test_attack__destination_symlink_is_replaced),                           \
+        H_TEST(test_attack__destination_fifo_or_device),                                \
+        H_TEST(test_attack__dot_and_dotdot_paths),                                      \
+        H_TEST(test_attack__unwritable_folder_is_access_denied),                        \
+        H_TEST(test_attack__unreachable_folder_is_access_denied),                       \
+        H_TEST(test_attack__files_are_created_as_the_owner),                            \
+        H_TEST(test_attack__symlinked_folder_resolved_once)
+
 static const HTest attack_tests[] = {
-        H_TEST(test_attack__folder_symlink_swapped_before_resume),
-        H_TEST(test_attack__folder_symlink_swapped_during_transfer),
-        H_TEST(test_attack__temp_name_symlink_then_cancel),
-        H_TEST(test_attack__temp_name_hard_link),
-        H_TEST(test_attack__temp_name_fifo_and_device),
-        H_TEST(test_attack__destination_symlink_is_replaced),
-        H_TEST(test_attack__destination_fifo_or_device),
-        H_TEST(test_attack__dot_and_dotdot_paths),
-        H_TEST(test_attack__unwritable_folder_is_access_denied),
-        H_TEST(test_attack__unreachable_folder_is_access_denied),
-        H_TEST(test_attack__files_are_created_as_the_owner),
-        H_TEST(test_attack__symlinked_folder_resolved_once),
+        ATTACK_TESTS,
 };
 
 static const HTest system_tests[] = {
-        H_TEST(test_attack__folder_symlink_swapped_before_resume),
-        H_TEST(test_attack__folder_symlink_swapped_during_transfer),
-        H_TEST(test_attack__temp_name_symlink_then_cancel),
-        H_TEST(test_attack__temp_name_hard_link),
-        H_TEST(test_attack__temp_name_fifo_and_device),
-        H_TEST(test_attack__destination_symlink_is_replaced),
-        H_TEST(test_attack__destination_fifo_or_device),
-        H_TEST(test_attack__dot_and_dotdot_paths),
-        H_TEST(test_attack__unwritable_folder_is_access_denied),
-        H_TEST(test_attack__unreachable_folder_is_access_denied),
-        H_TEST(test_attack__files_are_created_as_the_owner),
-        H_TEST(test_attack__symlinked_folder_resolved_once),
+        ATTACK_TESTS,
         H_TEST(test_system__no_daemon_of_our_own),   /* last: after every call the others made */
 };
 
@@ -586,18 +580,7 @@ static void test_as_test_user(void) {
 }
 
 static const HTest all_tests[] = {
-        H_TEST(test_attack__folder_symlink_swapped_before_resume),
-        H_TEST(test_attack__folder_symlink_swapped_during_transfer),
-        H_TEST(test_attack__temp_name_symlink_then_cancel),
-        H_TEST(test_attack__temp_name_hard_link),
-        H_TEST(test_attack__temp_name_fifo_and_device),
-        H_TEST(test_attack__destination_symlink_is_replaced),
-        H_TEST(test_attack__destination_fifo_or_device),
-        H_TEST(test_attack__dot_and_dotdot_paths),
-        H_TEST(test_attack__unwritable_folder_is_access_denied),
-        H_TEST(test_attack__unreachable_folder_is_access_denied),
-        H_TEST(test_attack__files_are_created_as_the_owner),
-        H_TEST(test_attack__symlinked_folder_resolved_once),
+        ATTACK_TESTS,
         H_TEST(test_as_test_user),
 };
 
