@@ -154,8 +154,10 @@ int manager_save_job(Manager *m, Job *j) {
 }
 
 void manager_touch_job(Manager *m, Job *j) {
-        usec_t now = now_realtime_usec();
+        manager_touch_job_at(m, j, now_realtime_usec());
+}
 
+void manager_touch_job_at(Manager *m, Job *j, usec_t now) {
         /* ModificationTime never goes backwards, even when the wall clock does. */
         if (now > j->modification_time)
                 j->modification_time = now;

@@ -74,6 +74,8 @@ void manager_trim_final_jobs(Manager *m, Job *keep);
 int manager_save_job(Manager *m, Job *j);
 /* Bump ModificationTime (spec §3.2) and persist. */
 void manager_touch_job(Manager *m, Job *j);
+/* The same, with the change's instant given (one instant for several fields of one change). */
+void manager_touch_job_at(Manager *m, Job *j, usec_t now);
 
 /* The wall clock against which job ages are judged (30-day expiry, purge of final jobs): now, plus
  * the test offset. Never used to stamp a time on a job. */

@@ -29,6 +29,7 @@ static bool job_is_background(const Job *j) {
 
 int manager_job_event(Manager *m, Job *j, JobEvent event) {
         BG_JOB_STATE new_state;
+        usec_t now;
         int r;
 
         r = job_state_event(j->state, event, &new_state);
@@ -40,11 +41,15 @@ int manager_job_event(Manager *m, Job *j, JobEvent event) {
         log_debug("Job %s: %s → %s (%s)", j->display_name, job_state_to_string(j->state),
                   job_state_to_string(new_state), job_event_to_string(event));
         j->state = new_state;
+        /* One instant for the change: reaching TRANSFERRED is the job's last modification, so
+         * TransferCompletionTime and ModificationTime are equal then (a client never sees the
+         * modification after the completion). */
+        now = now_realtime_usec();
         if (new_state == BG_JOB_STATE_TRANSFERRED)
-                j->transfer_completion_time = now_realtime_usec();
+                j->transfer_completion_time = now;
         if (new_state == BG_JOB_STATE_QUEUED)
                 j->queued_seq = ++m->queued_seq;
-        manager_touch_job(m, j);
+        manager_touch_job_at(m, j, now);
         if (new_state == BG_JOB_STATE_TRANSFERRED)
                 manager_notify(m, j, JOB_NOTIFY_TRANSFERRED, NULL);
         else if (new_state == BG_JOB_STATE_ERROR)
